@@ -1,0 +1,1 @@
+Console.WriteLine("benchmarks: not yet implemented");

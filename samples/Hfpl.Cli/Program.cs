@@ -1,0 +1,1 @@
+Console.WriteLine("hfpl: not yet implemented");

@@ -1,0 +1,1 @@
+namespace Hfpl.Losses; internal static class Placeholder {}
