@@ -81,6 +81,13 @@ internal static class Check
                 bName);
     }
 
+    /// <summary>Requires <paramref name="t"/> on the device of <paramref name="reference"/>.</summary>
+    public static void SameDevice(Tensor reference, Tensor t, string name)
+    {
+        if (t.device_type != reference.device_type || t.device_index != reference.device_index)
+            throw new ArgumentException($"{name} must be on device {reference.device}, got {t.device}.", name);
+    }
+
     public static void Positive(long value, string name)
     {
         if (value <= 0) throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive.");

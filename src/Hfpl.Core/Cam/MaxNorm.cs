@@ -1,0 +1,29 @@
+using Hfpl.Internal;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hfpl;
+
+// CAM max-normalisation of METHOD.md section 2 (from the authors' reference code).
+public static partial class hfpl
+{
+    /// <summary>
+    /// Min-max normalises each image's CAM channel to [0, 1]:
+    /// <c>maxnorm(t) = relu(relu(t) - min) / (max - min + 1e-5)</c>, with min and max of <c>relu(t)</c> taken
+    /// over the grid per image and channel. Not detached: the gradient flows through min and max too.
+    /// A channel with no positive value maps to zeros.
+    /// </summary>
+    /// <param name="cams">CAM logits or scores <c>(B, C, h, w)</c>.</param>
+    /// <returns><c>(B, C, h, w)</c> in [0, 1), same dtype and device.</returns>
+    public static Tensor max_norm(Tensor cams)
+    {
+        Check.Map(cams, 4, nameof(cams), "(B, C, h, w)");
+        using var scope = torch.NewDisposeScope();
+        var positive = torch.nn.functional.relu(cams);
+        var flat = positive.flatten(2);
+        var min = flat.amin([2], keepdim: true).unsqueeze(-1);
+        var max = flat.amax([2], keepdim: true).unsqueeze(-1);
+        var result = torch.nn.functional.relu(positive - min) / (max - min + 1e-5);
+        return result.MoveToOuterDisposeScope();
+    }
+}

@@ -1,1 +1,0 @@
-namespace Hfpl.Losses; internal static class Placeholder {}
