@@ -152,7 +152,9 @@ def fsl_pairwise(f, u, variant, mu, sigma, px, py, radius):
     if radius is None:
         mask = torch.ones((N, N), dtype=DT)
     else:
-        mask = (dist2 <= float(radius) ** 2).to(DT)
+        # square window: at most `radius` cells apart along each axis (Chebyshev distance)
+        cheb = torch.maximum((rows[:, None] - rows[None, :]).abs(), (cols[:, None] - cols[None, :]).abs())
+        mask = (cheb <= float(radius)).to(DT)
 
     return {"d_x_raw": d_x_raw, "d_x": d_x, "a": a, "b": b, "w": w_ij, "d_y": d_y,
             "k": k, "mask": mask, "dist2": dist2}
@@ -179,7 +181,7 @@ def fsl_naive(f, u, variant, mu, sigma, px, py, radius):
                 for rj in range(h):
                     for cj in range(w):
                         d2 = (ri - rj) ** 2 + (ci - cj) ** 2
-                        if radius is not None and d2 > radius ** 2:
+                        if radius is not None and max(abs(ri - rj), abs(ci - cj)) > radius:
                             continue
                         nx = sum(abs(f[bb][c][ri][ci] - f[bb][c][rj][cj]) ** px for c in range(Cx)) ** (1.0 / px)
                         dx = nx / (Cx ** (1.0 / px) if variant == "binomial" else Cx)
