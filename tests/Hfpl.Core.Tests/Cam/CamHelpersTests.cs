@@ -1,0 +1,136 @@
+using System.Text.Json;
+using Hfpl.Tests;
+
+namespace Hfpl.Core.Tests.Cam;
+
+public class CamHelpersTests
+{
+    static IEnumerable<JsonElement> Kind(string kind) =>
+        Golden.Cases("cam_helpers.json").Where(c => c.GetProperty("kind").GetString() == kind);
+
+    [Fact]
+    public void Max_norm_matches_the_golden_values_and_gradients()
+    {
+        var cases = Kind("maxnorm").ToList();
+        Assert.NotEmpty(cases);
+        foreach (var c in cases)
+        {
+            using var input = Golden.Tensor(c.GetProperty("input")).requires_grad_(true);
+            using var r = Golden.Tensor(c.GetProperty("r"));
+            using var value = hfpl.max_norm(input);
+            TensorAssert.Close(Golden.Tensor(c.GetProperty("value")), value, 1e-5, 1e-12, "max_norm");
+            using var objective = (value * r).sum();
+            objective.backward();
+            TensorAssert.Close(Golden.Tensor(c.GetProperty("grad_input")), input.grad!, 1e-5, 1e-10, "max_norm gradient");
+        }
+    }
+
+    [Fact]
+    public void Binomial_predictions_match_the_golden_values_and_gradients()
+    {
+        var cases = Kind("label_mask_background").ToList();
+        Assert.NotEmpty(cases);
+        foreach (var c in cases)
+        {
+            using var logits = Golden.Tensor(c.GetProperty("logits")).requires_grad_(true);
+            using var labels = Golden.Tensor(c.GetProperty("labels"));
+            using var r = Golden.Tensor(c.GetProperty("r"));
+            using var predictions = hfpl.binomial_predictions(logits, labels);
+            TensorAssert.Close(Golden.Tensor(c.GetProperty("predictions")), predictions, 1e-5, 1e-12, "predictions");
+            using var objective = (predictions * r).sum();
+            objective.backward();
+            TensorAssert.Close(Golden.Tensor(c.GetProperty("grad_logits")), logits.grad!, 1e-5, 1e-10, "gradient");
+        }
+    }
+
+    [Fact]
+    public void Max_norm_maps_each_channel_to_the_unit_interval_and_zeroes_negative_channels()
+    {
+        using var cams = torch.tensor(new double[] { -1, 2, 4, 6, -3, -2, -1, -5 }).view(1, 2, 2, 2);
+        using var n = hfpl.max_norm(cams);
+        // channel 0: relu = [0, 2, 4, 6], min 0, max 6 -> [0, 1/3, 2/3, 1 - eps]; channel 1 all negative -> zeros
+        var expected = new[] { 0, 2 / (6 + 1e-5), 4 / (6 + 1e-5), 6 / (6 + 1e-5), 0, 0, 0, 0 };
+        TensorAssert.Close(torch.tensor(expected).view(1, 2, 2, 2), n, 1e-12, 0);
+    }
+
+    [Fact]
+    public void Max_norm_gradient_matches_finite_differences()
+    {
+        using var cams = torch.randn([2, 3, 4, 4], ScalarType.Float64, generator: new Generator(2));
+        using var r = torch.rand([2, 3, 4, 4], ScalarType.Float64, generator: new Generator(3));
+        FiniteDifferences.AssertGradientMatches(x => (hfpl.max_norm(x) * r).sum(), cams, 1e-6);
+    }
+
+    [Fact]
+    public void Background_channel_is_one_minus_the_largest_foreground_score()
+    {
+        using var fg = torch.tensor(new double[] { 0.2, 0.9, 0.5, 0.1 }).view(1, 2, 1, 2);
+        using var bg = hfpl.background_channel(fg);
+        TensorAssert.Close(torch.tensor(new double[] { 0.5, 0.1 }).view(1, 1, 1, 2), bg, 1e-12, 0);
+    }
+
+    [Fact]
+    public void Label_mask_zeroes_absent_classes()
+    {
+        using var maps = torch.ones(2, 3, 2, 2);
+        using var labels = torch.tensor(new float[,] { { 1, 0, 1 }, { 0, 0, 0 } });
+        using var masked = hfpl.mask_labels(maps, labels);
+        Assert.Equal(new float[] { 4, 0, 4, 0, 0, 0 }, masked.sum([2, 3]).flatten().data<float>().ToArray());
+    }
+
+    [Fact]
+    public void Pseudo_labels_with_a_threshold_take_the_present_argmax_above_it_and_background_otherwise()
+    {
+        // 1 image, 3 classes, 1x4 pixels. Class 1 is absent: its high scores never win.
+        using var cams = torch.tensor(new double[]
+        {
+            0.9, 0.2, 0.3, 0.30,   // class 0 (label 1)
+            1.0, 1.0, 1.0, 1.00,   // class 1 (absent)
+            0.1, 0.6, 0.2, 0.25,   // class 2 (label 3)
+        }).view(1, 3, 1, 4);
+        using var labels = torch.tensor(new double[,] { { 1, 0, 1 } });
+        using var decoded = hfpl.pseudo_labels(cams, labels, backgroundThreshold: 0.3);
+        // pixel 3: best present score 0.30 equals the threshold -> background (ties go to background)
+        Assert.Equal(new long[] { 1, 3, 0, 0 }, decoded.flatten().data<long>().ToArray());
+    }
+
+    [Fact]
+    public void Pseudo_labels_without_background_take_the_present_argmax_and_void_where_nothing_is_present()
+    {
+        using var cams = torch.tensor(new double[] { 0.1, 0.8, 0.7, 0.2, 0.1, 0.8, 0.7, 0.2 }).view(2, 2, 1, 2);
+        using var labels = torch.tensor(new double[,] { { 1, 1 }, { 0, 0 } });
+        using var decoded = hfpl.pseudo_labels(cams, labels, backgroundThreshold: null);
+        Assert.Equal(new long[] { 1, 0, 255, 255 }, decoded.flatten().data<long>().ToArray());
+    }
+
+    public static TheoryData<string, Func<Tensor>> BadCalls() => new()
+    {
+        { "cams", () => hfpl.max_norm(torch.rand(2, 3, 4)) },
+        { "cams", () => hfpl.max_norm(torch.ones(1, 2, 3, 4, ScalarType.Int32)) },
+        { "cams", () => hfpl.max_norm(torch.full(1, 2, 3, 4, double.NaN)) },
+        { "labels", () => hfpl.mask_labels(torch.rand(2, 3, 4, 4), torch.ones(2, 2)) },
+        { "labels", () => hfpl.binomial_predictions(torch.rand(2, 3, 4, 4), torch.full(2, 3, 3.0)) },
+        { "cams", () => hfpl.pseudo_labels(torch.rand(0, 3, 4, 4), torch.ones(0, 3), 0.2) },
+        { "backgroundThreshold", () => hfpl.pseudo_labels(torch.rand(1, 3, 4, 4), torch.ones(1, 3), double.NaN) },
+        { "foreground", () => hfpl.background_channel(torch.rand(3, 4, 4)) },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadCalls))]
+    public void Bad_input_throws_an_argument_exception_naming_the_argument(string argument, Func<Tensor> call)
+    {
+        var error = Assert.ThrowsAny<ArgumentException>(() => call());
+        Assert.Contains(argument, error.Message);
+    }
+
+    [Fact]
+    public void Extreme_logits_stay_finite()
+    {
+        using var z = torch.tensor(new double[] { 100, -100, 100, -100 }).view(1, 2, 1, 2).requires_grad_(true);
+        using var labels = torch.tensor(new double[,] { { 1, 0 } });
+        using var p = hfpl.binomial_predictions(z, labels);
+        TensorAssert.Finite(p, "predictions");
+        p.sum().backward();
+        TensorAssert.Finite(z.grad!, "gradient");
+    }
+}

@@ -1,0 +1,140 @@
+using Hfpl.Tests;
+
+namespace Hfpl.Core.Tests.Sampling;
+
+public class ImportanceSamplingTests
+{
+    [Fact]
+    public void Pmf_matches_the_golden_values()
+    {
+        foreach (var c in Golden.Cases("importance_sampling_pmf.json"))
+        {
+            using var logits = Golden.Tensor(c.GetProperty("logits"));
+            var multinomial = c.GetProperty("variant").GetString() == "multinomial";
+            using var pmf = hfpl.importance_sampling_pmf(logits, multinomial ? Posterior.Multinomial : Posterior.Binomial,
+                hasBackground: multinomial, epsilon: c.GetProperty("eps").GetDouble());
+            using var expected = Golden.Tensor(c.GetProperty("pmf"));
+            TensorAssert.Close(expected.flatten(2), pmf, 1e-5, 1e-15, c.GetProperty("name").GetString());
+        }
+    }
+
+    [Theory]
+    [InlineData(Posterior.Binomial)]
+    [InlineData(Posterior.Multinomial)]
+    public void Index_frequencies_match_the_pmf_by_a_chi_square_test(Posterior posterior)
+    {
+        // One row of 20 cells with a skewed pmf; 100,000 draws at a fixed seed. 19 degrees of freedom:
+        // the 0.1 % critical value is 43.82. A uniform or off-by-one sampler scores in the thousands.
+        using var logits = torch.randn([1, 2, 4, 5], ScalarType.Float64, generator: new Generator(3)).mul_(2);
+        const long draws = 100_000;
+        using var generator = new Generator(12345);
+        using var indices = hfpl.importance_sampling_indices(logits, draws, posterior, hasBackground: posterior == Posterior.Multinomial, generator: generator);
+        using var pmf = hfpl.importance_sampling_pmf(logits, posterior, hasBackground: posterior == Posterior.Multinomial);
+        using var observed = torch.bincount(indices[0, 0], minlength: 20).to(ScalarType.Float64);
+        using var expected = pmf[0, 0] * draws;
+        var chiSquare = ((observed - expected).square() / expected).sum().item<double>();
+        Assert.True(chiSquare < 43.82, $"chi-square {chiSquare:F1} with 19 degrees of freedom");
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_samples_and_another_seed_differs()
+    {
+        using var logits = torch.randn([2, 3, 8, 8], generator: new Generator(1));
+        using var a = hfpl.ImportanceSamplingPool(seed: 42);
+        using var b = hfpl.ImportanceSamplingPool(seed: 42);
+        using var c = hfpl.ImportanceSamplingPool(seed: 43);
+        using var first = a.call(logits);
+        using var second = b.call(logits);
+        using var third = c.call(logits);
+        Assert.True(first.eq(second).all().item<bool>());
+        Assert.False(first.eq(third).all().item<bool>());
+        using var next = a.call(logits); // the generator advances: the next draw differs
+        Assert.False(first.eq(next).all().item<bool>());
+    }
+
+    [Fact]
+    public void Pooled_values_are_the_logits_at_the_drawn_indices_and_gradient_counts_the_draws()
+    {
+        using var logits = torch.randn([2, 3, 4, 4], ScalarType.Float64, generator: new Generator(5)).requires_grad_(true);
+        using var g1 = new Generator(7);
+        using var g2 = new Generator(7);
+        using var indices = hfpl.importance_sampling_indices(logits, 10, generator: g1);
+        using var pooled = hfpl.importance_sampling_pool(logits, 10, generator: g2);
+        Assert.Equal(new long[] { 2, 3, 10 }, pooled.shape);
+        TensorAssert.Close(logits.detach().flatten(2).gather(2, indices), pooled, 0, 0);
+        pooled.sum().backward();
+        // d sum / d z(x) = number of times x was drawn: no gradient through the pmf.
+        using var counts = torch.zeros(2, 3, 16, ScalarType.Float64).scatter_add_(2, indices, torch.ones(2, 3, 10, ScalarType.Float64));
+        TensorAssert.Close(counts, logits.grad!.flatten(2), 0, 0);
+    }
+
+    [Fact]
+    public void Multinomial_pool_gathers_probabilities_turned_back_into_logits_and_drops_background()
+    {
+        using var logits = torch.randn([1, 3, 4, 4], ScalarType.Float64, generator: new Generator(5));
+        using var g1 = new Generator(9);
+        using var g2 = new Generator(9);
+        using var indices = hfpl.importance_sampling_indices(logits, 6, Posterior.Multinomial, hasBackground: true, generator: g1);
+        using var pooled = hfpl.importance_sampling_pool(logits, 6, Posterior.Multinomial, hasBackground: true, generator: g2);
+        Assert.Equal(new long[] { 1, 2, 6 }, pooled.shape);
+        using var probabilities = torch.softmax(logits, 1)[.., 1..].flatten(2).gather(2, indices);
+        TensorAssert.Close(hfpl.probability_to_logit(probabilities), pooled, 1e-12, 0);
+    }
+
+    [Fact]
+    public void Extreme_logits_give_valid_indices_and_a_near_uniform_pmf_for_a_class_absent_everywhere()
+    {
+        using var logits = torch.full([1, 2, 3, 3], -100.0);
+        logits[0, 1, 1, 1] = torch.tensor(100.0f);
+        using var pmf = hfpl.importance_sampling_pmf(logits);
+        TensorAssert.Close(torch.full(9, 1.0 / 9), pmf[0, 0], 1e-5, 0);
+        Assert.True(pmf[0, 1, 4].item<float>() > 0.999f);
+        using var indices = hfpl.importance_sampling_indices(logits, 1000, generator: new Generator(1));
+        Assert.True(indices.min().item<long>() >= 0 && indices.max().item<long>() < 9);
+    }
+
+    [Fact]
+    public void Float32_and_float64_keep_their_dtype()
+    {
+        foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
+        {
+            using var logits = torch.randn([2, 3, 4, 4], dtype);
+            using var pooled = hfpl.importance_sampling_pool(logits);
+            Assert.Equal(dtype, pooled.dtype);
+        }
+    }
+
+    public static TheoryData<string, Func<Tensor>> BadCalls() => new()
+    {
+        { "logits", () => hfpl.importance_sampling_pool(torch.rand(3, 4, 4)) },
+        { "logits", () => hfpl.importance_sampling_pool(torch.rand(0, 3, 4, 4)) },
+        { "logits", () => hfpl.importance_sampling_pool(torch.full(1, 3, 4, 4, double.NaN)) },
+        { "logits", () => hfpl.importance_sampling_pool(torch.full(1, 3, 4, 4, double.NegativeInfinity)) },
+        { "logits", () => hfpl.importance_sampling_pool(torch.ones(1, 3, 4, 4, ScalarType.Int64)) },
+        { "logits", () => hfpl.importance_sampling_pool(torch.rand(1, 1, 4, 4), hasBackground: true) },
+        { "samples", () => hfpl.importance_sampling_pool(torch.rand(1, 3, 4, 4), samples: 0) },
+        { "epsilon", () => hfpl.importance_sampling_pool(torch.rand(1, 3, 4, 4), epsilon: 0) },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadCalls))]
+    public void Bad_input_throws_an_argument_exception_naming_the_argument(string argument, Func<Tensor> call)
+    {
+        var error = Assert.ThrowsAny<ArgumentException>(() => call());
+        Assert.Contains(argument, error.Message);
+    }
+
+    [Fact]
+    public void A_thousand_forward_backward_calls_leave_no_tensor_alive()
+    {
+        using var logits = torch.randn([2, 5, 8, 8]).requires_grad_(true);
+        using var pool = hfpl.ImportanceSamplingPool(seed: 1);
+        LeakCheck.AssertNoLeaks(1000, () =>
+        {
+            using var pooled = pool.call(logits);
+            using var loss = pooled.sum();
+            loss.backward();
+            using var grad = logits.grad;
+        });
+    }
+}
