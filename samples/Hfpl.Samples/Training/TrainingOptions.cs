@@ -1,0 +1,58 @@
+namespace Hfpl.Samples.Training;
+
+/// <summary>Settings of <see cref="Trainer"/>: augmentation, SGD with a poly schedule, seed and checkpoints.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Optimisation steps (batches).</summary>
+    public int Steps { get; init; } = 300;
+
+    /// <summary>Images per batch.</summary>
+    public int BatchSize { get; init; } = 16;
+
+    /// <summary>Side of the square training crop, in pixels.</summary>
+    public int CropSize { get; init; } = 96;
+
+    /// <summary>Random rescale range of the image before cropping (relative to its size).</summary>
+    public (double Min, double Max) ScaleRange { get; init; } = (0.7, 1.3);
+
+    /// <summary>Colour jitter strength j: brightness, contrast and saturation factors are drawn from [1 - j, 1 + j].</summary>
+    public double ColourJitter { get; init; } = 0.3;
+
+    /// <summary>Base learning rate, for pretrained layers.</summary>
+    public double LearningRate { get; init; } = 0.01;
+
+    /// <summary>Learning-rate factor of layers that start from scratch.</summary>
+    public double NewLayerFactor { get; init; } = 10;
+
+    /// <summary>SGD momentum.</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>L2 weight decay.</summary>
+    public double WeightDecay { get; init; } = 5e-4;
+
+    /// <summary>Poly schedule power: <c>lr = base (1 - step / steps)^power</c>.</summary>
+    public double PolyPower { get; init; } = 0.9;
+
+    /// <summary>Seed of weight initialisation, dropout, augmentation and sampling.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Where to save the model weights (at the end, and every <see cref="CheckpointEvery"/> steps); null for none.</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Steps between checkpoints; 0 saves only at the end.</summary>
+    public int CheckpointEvery { get; init; }
+
+    /// <summary>Every problem with the values.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Steps <= 0) errors.Add($"steps must be positive, got {Steps}.");
+        if (BatchSize <= 0) errors.Add($"batch size must be positive, got {BatchSize}.");
+        if (CropSize < 16) errors.Add($"crop size must be at least 16, got {CropSize}.");
+        if (!(ScaleRange.Min > 0 && ScaleRange.Max >= ScaleRange.Min)) errors.Add($"scale range must satisfy 0 < min <= max, got {ScaleRange}.");
+        if (!(ColourJitter >= 0 && ColourJitter < 1)) errors.Add($"colour jitter must be in [0, 1), got {ColourJitter}.");
+        if (!(LearningRate > 0)) errors.Add($"learning rate must be positive, got {LearningRate}.");
+        if (CheckpointEvery < 0) errors.Add($"checkpoint interval must not be negative, got {CheckpointEvery}.");
+        return errors;
+    }
+}
