@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using Hfpl.Evaluation;
+using Hfpl.Native;
+using Hfpl.Samples.Data;
+using Hfpl.Samples.Experiments;
+using Hfpl.Samples.Inference;
+using Hfpl.Samples.Training;
+
+namespace Hfpl.Cli;
+
+/// <summary>The hfpl commands. Each parses its options, runs, and returns the exit code.</summary>
+public static class Commands
+{
+    public const string Usage = """
+        hfpl - train CAM baselines with and without the Hfpl add-on ("++") and compare their pseudo-labels
+
+        usage: hfpl <command> [options]     (hfpl <command> --help for its options)
+
+          demo    train CAM and CAM++ with the same seed, evaluate both, print the comparison
+                  (no options: the built-in synthetic data, about 3 minutes on 2 CPU cores)
+          train   train one baseline on a data folder and save a checkpoint
+          infer   write pseudo-labels and CAM overlays of a checkpoint, and score them if masks exist
+          eval    score a folder of pseudo-label PNGs against a data folder's masks
+          check   load libtorch and report what is wrong if it cannot
+        """;
+
+    static readonly string[] TrainingOptionNames = ["steps", "batch", "crop", "lr", "seed", "backbone", "output-stride"];
+
+    public static string Help(string command) => command switch
+    {
+        "demo" => """
+            hfpl demo [--data DIR] [--out DIR] [--seeds 0,1,2] [--steps N] [--batch N] [--crop N] [--lr X]
+                      [--backbone small|resnet18] [--output-stride 8|16|32] [--scales 0.5,1,1.5,2] [--split train]
+              Trains CAM and CAM++ with the same seed on the same data and evaluates their pseudo-labels
+              (mIoU with the background-threshold sweep, contour F-score). Without --data: the built-in
+              synthetic data and a small CNN; with --data: an MSRC-layout or VOC 2012 folder and the
+              ImageNet-pretrained ResNet-18. Writes to --out (default out/demo): comparison.json,
+              miou_vs_threshold.png, and per variant pseudo_labels/, overlays/, model.bin.
+            """,
+        "train" => """
+            hfpl train --data DIR --checkpoint FILE [--addon] [--baseline cam] [--backbone small|resnet18]
+                       [--output-stride 8|16|32] [--steps N] [--batch N] [--crop N] [--lr X] [--seed N] [--split train]
+              Trains one baseline (with --addon: its "++" variant) and saves FILE and FILE.json.
+            """,
+        "infer" => """
+            hfpl infer --data DIR --checkpoint FILE --out DIR [--scales 0.5,1,1.5,2] [--split train]
+              Multi-scale, flipped CAMs of every image; writes pseudo_labels/*.png (palette), overlays/*.png and
+              metrics.json (mIoU sweep and contour F-score against the masks).
+            """,
+        "eval" => """
+            hfpl eval --data DIR --pred DIR [--split train]
+              Scores pseudo-label PNGs named like the images (class indices, 255 void) against the masks:
+              mIoU and contour F-score.
+            """,
+        "check" => "hfpl check\n  Loads libtorch; on failure prints which native library failed and how to fix it.",
+        _ => throw new UsageException($"unknown command '{command}' (commands: demo, train, infer, eval, check)"),
+    };
+
+    public static int Check()
+    {
+        TorchNative.EnsureLoaded();
+        Console.WriteLine($"libtorch {TorchSharp.torch.__version__} loaded; CUDA available: {TorchSharp.torch.cuda.is_available()}");
+        return 0;
+    }
+
+    public static int Demo(string[] args)
+    {
+        var options = new CommandLine("demo", args, ["data", "out", "seeds", "scales", "split", .. TrainingOptionNames], []);
+        var data = options.Folder("data");
+        var synthetic = data is null;
+        var settings = new ComparisonSettings
+        {
+            Backbone = options.Choice("backbone", synthetic ? "small" : "resnet18", ModelSpec.Backbones),
+            OutputStride = options.Int("output-stride", synthetic ? 8 : 16, 8, 32),
+            Training = TrainingFrom(options, synthetic),
+            Seeds = Seeds(options),
+            Scales = options.Doubles("scales"),
+        };
+        CheckStride(options, settings.Backbone, settings.OutputStride);
+        var output = options.String("out", Path.Combine("out", "demo"))!;
+        TorchNative.EnsureLoaded();
+        var dataset = DataSource.Open(data, options.String("split", "train")!);
+        Console.WriteLine($"hfpl demo: {dataset.Info.Name}, {dataset.Count} images, {dataset.Info.NumLabels} classes; " +
+                          $"{settings.Backbone} backbone, {settings.Training.Steps} steps of {settings.Training.BatchSize} crops of {settings.Training.CropSize} px, " +
+                          $"seeds {string.Join(",", settings.Seeds)}; output in {output}");
+        var clock = Stopwatch.StartNew();
+        var results = Comparison.Run(dataset, settings, output, Console.Error);
+        ComparisonReport.WriteJson(Path.Combine(output, "comparison.json"), results, new { dataset = dataset.Info.Name, images = dataset.Count, settings });
+        var plotted = ComparisonReport.WriteCurvePlot(Path.Combine(output, "miou_vs_threshold.png"), results, $"{dataset.Info.Name}: pseudo-label mIoU");
+        Console.WriteLine();
+        Console.Write(ComparisonReport.Table(results));
+        Console.WriteLine($"wall time {clock.Elapsed:hh\\:mm\\:ss}; wrote {Path.Combine(output, "comparison.json")}" +
+                          (plotted ? $", {Path.Combine(output, "miou_vs_threshold.png")}" : " (no threshold curve: the data has no background class)") +
+                          ", and pseudo_labels/ and overlays/ per variant");
+        return 0;
+    }
+
+    public static int Train(string[] args)
+    {
+        var options = new CommandLine("train", args, ["data", "checkpoint", "baseline", "split", .. TrainingOptionNames], ["addon"]);
+        var data = options.Folder("data") ?? throw new UsageException("train: --data is required");
+        var checkpoint = options.Required("checkpoint");
+        var backbone = options.Choice("backbone", "resnet18", ModelSpec.Backbones);
+        var stride = options.Int("output-stride", backbone == "small" ? 8 : 16, 8, 32);
+        CheckStride(options, backbone, stride);
+        var training = TrainingFrom(options, synthetic: false);
+        TorchNative.EnsureLoaded();
+        var dataset = DataSource.Open(data, options.String("split", "train")!);
+        var spec = new ModelSpec(options.Choice("baseline", "cam", ModelSpec.Baselines), options.Has("addon"), backbone, stride, dataset.Info.NumLabels, training.Seed);
+        TorchSharp.torch.manual_seed(training.Seed);
+        using var model = spec.Create();
+        var report = Trainer.Train(model, dataset.ToList(), training with { CheckpointPath = checkpoint }, Console.Error, spec.DisplayName);
+        spec.Save(checkpoint);
+        Console.WriteLine($"{spec.DisplayName}: trained {training.Steps} steps in {report.Elapsed:hh\\:mm\\:ss}; " +
+                          $"loss {string.Join(", ", report.LastLosses.Select(kv => $"{kv.Key} {kv.Value:F4}"))}; saved {checkpoint}");
+        return 0;
+    }
+
+    public static int Infer(string[] args)
+    {
+        var options = new CommandLine("infer", args, ["data", "checkpoint", "out", "scales", "split"], []);
+        var data = options.Folder("data") ?? throw new UsageException("infer: --data is required");
+        var checkpoint = options.Required("checkpoint");
+        var output = options.Required("out");
+        if (!File.Exists(checkpoint)) throw new UsageException($"infer: --checkpoint file '{checkpoint}' does not exist");
+        var scales = options.Doubles("scales");
+        TorchNative.EnsureLoaded();
+        var spec = ModelSpec.Load(checkpoint);
+        var dataset = DataSource.Open(data, options.String("split", "train")!);
+        using var model = spec.Create();
+        model.load(checkpoint);
+        var report = PseudoLabelEvaluation.Run(model, dataset.ToList(), dataset.Info, scales, output, overlays: int.MaxValue, progress: Console.Error);
+        File.WriteAllText(Path.Combine(output, "metrics.json"), System.Text.Json.JsonSerializer.Serialize(report, new System.Text.Json.JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+        Console.WriteLine($"{spec.DisplayName}: mIoU {100 * report.MeanIoU:F2}" + (report.BestThreshold is { } t ? $" at threshold {t:F2}" : "") +
+                          $", contour F {100 * report.ContourF:F2}; wrote {output}");
+        return 0;
+    }
+
+    public static int Eval(string[] args)
+    {
+        var options = new CommandLine("eval", args, ["data", "pred", "split"], []);
+        var data = options.Folder("data") ?? throw new UsageException("eval: --data is required");
+        var predictions = options.Folder("pred") ?? throw new UsageException("eval: --pred is required");
+        var dataset = DataSource.Open(data, options.String("split", "train")!);
+        var info = dataset.Info;
+        var confusion = new ConfusionMatrix(info.NumClasses, info.IgnoreIndex);
+        var foreground = Enumerable.Range(0, info.NumLabels).Select(info.LabelToClass);
+        var contour = new ContourFScore(info.NumClasses, foreground, info.IgnoreIndex);
+        foreach (var sample in dataset)
+        {
+            var path = Path.Combine(predictions, sample.Id + ".png");
+            if (!File.Exists(path)) throw new FileNotFoundException($"No pseudo-label '{path}' for image '{sample.Id}'.", path);
+            var prediction = MaskFile.Read(path);
+            if (prediction.Width != sample.Width || prediction.Height != sample.Height)
+                throw new InvalidDataException($"'{path}' is {prediction.Width}x{prediction.Height}, its image {sample.Width}x{sample.Height}.");
+            confusion.Add(prediction.Values, sample.Mask.Values);
+            contour.Add(prediction.Values, sample.Mask.Values, sample.Height, sample.Width);
+        }
+        Console.WriteLine($"{dataset.Count} images: mIoU {100 * confusion.MeanIoU():F2}, contour F {100 * contour.MeanFScore():F2}");
+        return 0;
+    }
+
+    static TrainingOptions TrainingFrom(CommandLine options, bool synthetic) => new()
+    {
+        Steps = options.Int("steps", synthetic ? 250 : 1000, 1, 1_000_000),
+        BatchSize = options.Int("batch", synthetic ? 16 : 8, 1, 1024),
+        CropSize = options.Int("crop", synthetic ? 96 : 224, 16, 4096),
+        LearningRate = options.Double("lr", 0.01, 1e-6, 10),
+        Seed = options.Int("seed", 0, 0, int.MaxValue),
+    };
+
+    static IReadOnlyList<int> Seeds(CommandLine options)
+    {
+        if (options.Has("seeds") && options.Has("seed")) throw new UsageException($"{options.Command}: give --seed or --seeds, not both");
+        if (options.String("seeds") is not { } text) return [options.Int("seed", 0, 0, int.MaxValue)];
+        return text.Split(',').Select(s => int.TryParse(s, out var v) && v >= 0 ? v
+            : throw new UsageException($"{options.Command}: --seeds must be a comma-separated list of non-negative whole numbers, got '{text}'")).ToList();
+    }
+
+    static void CheckStride(CommandLine options, string backbone, int stride)
+    {
+        if (backbone == "small" && stride != 8) throw new UsageException($"{options.Command}: the small backbone has output stride 8, got --output-stride {stride}");
+        if (stride is not (8 or 16 or 32)) throw new UsageException($"{options.Command}: --output-stride must be 8, 16 or 32, got {stride}");
+    }
+}

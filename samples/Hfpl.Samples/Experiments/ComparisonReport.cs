@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Hfpl.Samples.Experiments;
+
+/// <summary>The comparison's outputs: a console table (mean and standard deviation over seeds), a JSON of every metric, and the mIoU-versus-threshold plot.</summary>
+public static class ComparisonReport
+{
+    static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>Mean and sample standard deviation (0 for one value).</summary>
+    public static (double Mean, double Std) MeanStd(IReadOnlyList<double> values)
+    {
+        var mean = values.Average();
+        var std = values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1)) : 0;
+        return (mean, std);
+    }
+
+    /// <summary>One row per variant plus the difference: mIoU, contour F, and contour F against precise masks where there are any.</summary>
+    public static string Table(IReadOnlyList<VariantResult> results)
+    {
+        var variants = results.GroupBy(r => r.Spec.DisplayName).ToList();
+        var precise = results.All(r => r.Evaluation.PreciseContourF is not null);
+        var seeds = results.Select(r => r.Seed).Distinct().Count();
+        string Cell(IReadOnlyList<double> v) => seeds > 1
+            ? string.Format(Invariant, "{0,6:F2} ± {1,4:F2}", 100 * MeanStd(v).Mean, 100 * MeanStd(v).Std)
+            : string.Format(Invariant, "{0,6:F2}", 100 * v[0]);
+        var header = precise ? "mIoU | contour F | contour F (precise)" : "mIoU | contour F";
+        var text = new StringBuilder();
+        text.AppendLine($"{"variant",-10} | {header}   ({seeds} seed{(seeds > 1 ? "s" : "")}, percent)");
+        foreach (var group in variants)
+        {
+            var row = group.ToList();
+            text.Append($"{group.Key,-10} | {Cell(row.Select(r => r.Evaluation.MeanIoU).ToList())} | {Cell(row.Select(r => r.Evaluation.ContourF).ToList())}");
+            if (precise) text.Append($" | {Cell(row.Select(r => r.Evaluation.PreciseContourF!.Value).ToList())}");
+            text.AppendLine();
+        }
+        if (variants.Count == 2)
+        {
+            // Paired by seed: the difference of means equals the mean of per-seed differences.
+            var (plain, plus) = (variants[0].OrderBy(r => r.Seed).ToList(), variants[1].OrderBy(r => r.Seed).ToList());
+            List<double> Diff(Func<VariantResult, double> metric) => plain.Zip(plus, (a, b) => metric(b) - metric(a)).ToList();
+            text.Append($"{"difference",-10} | {Cell(Diff(r => r.Evaluation.MeanIoU))} | {Cell(Diff(r => r.Evaluation.ContourF))}");
+            if (precise) text.Append($" | {Cell(Diff(r => r.Evaluation.PreciseContourF!.Value))}");
+            text.AppendLine();
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Writes every metric of every run as JSON.</summary>
+    public static void WriteJson(string path, IReadOnlyList<VariantResult> results, object settings)
+    {
+        var runs = results.Select(r => new
+        {
+            variant = r.Spec.DisplayName,
+            r.Spec,
+            r.Seed,
+            meanIoU = r.Evaluation.MeanIoU,
+            bestThreshold = r.Evaluation.BestThreshold,
+            contourF = r.Evaluation.ContourF,
+            preciseContourF = r.Evaluation.PreciseContourF,
+            preciseImages = r.Evaluation.PreciseImages,
+            images = r.Evaluation.Images,
+            classIoU = r.Evaluation.ClassIoU.Select(v => double.IsNaN(v) ? (double?)null : v),
+            curve = r.Evaluation.Curve.Where(p => !double.IsNaN(p.Threshold)).Select(p => new { threshold = p.Threshold, meanIoU = p.MeanIoU }),
+            trainingSeconds = r.Training.Elapsed.TotalSeconds,
+            inferenceSeconds = r.InferenceTime.TotalSeconds,
+            firstLosses = r.Training.FirstLosses,
+            lastLosses = r.Training.LastLosses,
+        });
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        File.WriteAllText(path, JsonSerializer.Serialize(new { settings, runs }, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    /// <summary>Plots mIoU against the background threshold, one line per variant (mean over seeds). Returns false when the data has no background class (no sweep).</summary>
+    public static bool WriteCurvePlot(string path, IReadOnlyList<VariantResult> results, string title)
+    {
+        if (results.Any(r => r.Evaluation.BestThreshold is null)) return false;
+        var plot = new ScottPlot.Plot();
+        foreach (var group in results.GroupBy(r => r.Spec.DisplayName))
+        {
+            var curves = group.Select(r => r.Evaluation.Curve).ToList();
+            var xs = curves[0].Select(p => p.Threshold).ToArray();
+            var ys = Enumerable.Range(0, xs.Length).Select(i => 100 * curves.Average(c => c[i].MeanIoU)).ToArray();
+            var line = plot.Add.Scatter(xs, ys);
+            line.LegendText = group.Key;
+            line.MarkerSize = 3;
+        }
+        plot.Title(title);
+        plot.XLabel("background threshold");
+        plot.YLabel("pseudo-label mIoU (%)");
+        plot.ShowLegend();
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        plot.SavePng(path, 720, 440);
+        return true;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Hfpl.Samples.Backbones;
+using Hfpl.Samples.Baselines;
+
+namespace Hfpl.Samples.Experiments;
+
+/// <summary>
+/// Everything needed to rebuild a baseline before loading its weights; saved as JSON next to each checkpoint.
+/// </summary>
+/// <param name="Baseline">"cam" (or "seam").</param>
+/// <param name="AddOn">True for the "++" variant.</param>
+/// <param name="Backbone">"small" (random small CNN) or "resnet18" (ImageNet-pretrained).</param>
+/// <param name="OutputStride">Backbone output stride (resnet18: 8, 16 or 32).</param>
+/// <param name="Classes">K, foreground classes.</param>
+/// <param name="Seed">Seed of the add-on's sampler.</param>
+public sealed record ModelSpec(string Baseline, bool AddOn, string Backbone, int OutputStride, int Classes, int Seed)
+{
+    /// <summary>The baselines this build knows.</summary>
+    public static readonly string[] Baselines = ["cam"];
+
+    /// <summary>The backbones this build knows.</summary>
+    public static readonly string[] Backbones = ["small", "resnet18"];
+
+    /// <summary>Builds the model (pretrained backbone weights loaded; head random).</summary>
+    public WsssBaseline Create()
+    {
+        Backbone backbone = Backbone switch
+        {
+            "small" => new SmallCnn(),
+            "resnet18" => new ResNet18Backbone(OutputStride),
+            _ => throw new ArgumentException($"Unknown backbone '{Backbone}'.", nameof(Backbone)),
+        };
+        var addOn = AddOn ? new HfplAddOn(seed: Seed) : null;
+        return Baseline switch
+        {
+            "cam" => new CamBaseline(backbone, Classes, addOn),
+            _ => throw new ArgumentException($"Unknown baseline '{Baseline}'.", nameof(Baseline)),
+        };
+    }
+
+    /// <summary>A short name: "CAM", "CAM++".</summary>
+    public string DisplayName => Baseline.ToUpperInvariant() + (AddOn ? "++" : "");
+
+    /// <summary>Writes the spec to <c>checkpoint.json</c>.</summary>
+    public void Save(string checkpointPath) =>
+        File.WriteAllText(checkpointPath + ".json", JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));
+
+    /// <summary>Reads the spec written next to a checkpoint.</summary>
+    public static ModelSpec Load(string checkpointPath)
+    {
+        var path = checkpointPath + ".json";
+        if (!File.Exists(path)) throw new FileNotFoundException($"No model description '{path}' next to the checkpoint (written by 'hfpl train').", path);
+        return JsonSerializer.Deserialize<ModelSpec>(File.ReadAllText(path)) ?? throw new InvalidDataException($"'{path}' is empty.");
+    }
+}
