@@ -1,6 +1,7 @@
 using Hfpl.Evaluation;
 using Hfpl.Samples.Baselines;
 using Hfpl.Samples.Data;
+using Hfpl.Samples.Training;
 using static TorchSharp.torch;
 
 namespace Hfpl.Samples.Inference;
@@ -83,9 +84,9 @@ public static class PseudoLabelEvaluation
     {
         using var scope = NewDisposeScope();
         var k = sample.Labels.Count;
-        var tensor = tensor(cams, [1, k, sample.Height, sample.Width]);
+        var scores = tensor(cams, [1, k, sample.Height, sample.Width]);
         var labels = sample.LabelTensor().unsqueeze(0);
-        var decoded = hfpl.pseudo_labels(tensor, labels, threshold)[0];
+        var decoded = hfpl.pseudo_labels(scores, labels, threshold)[0];
         // Label index to class index: VOC-style data decode to 0 (background) or 1 + k, which is already the class;
         // data without background decode to k, mapped through the dataset's label order.
         var values = decoded.to(ScalarType.Int32).data<int>().ToArray();
