@@ -30,7 +30,7 @@ public static class Commands
     {
         "demo" => """
             hfpl demo [--data DIR] [--out DIR] [--seeds 0,1,2] [--steps N] [--batch N] [--crop N] [--lr X]
-                      [--backbone small|resnet18] [--output-stride 8|16|32] [--scales 0.5,1,1.5,2] [--split train]
+                      [--backbone small|resnet18] [--output-stride 4|8|16|32] [--scales 0.5,1,1.5,2] [--split train]
               Trains CAM and CAM++ with the same seed on the same data and evaluates their pseudo-labels
               (mIoU with the background-threshold sweep, contour F-score). Without --data: the built-in
               synthetic data and a small CNN; with --data: an MSRC-layout or VOC 2012 folder and the
@@ -71,7 +71,7 @@ public static class Commands
         var settings = new ComparisonSettings
         {
             Backbone = options.Choice("backbone", synthetic ? "small" : "resnet18", ModelSpec.Backbones),
-            OutputStride = options.Int("output-stride", synthetic ? 8 : 16, 8, 32),
+            OutputStride = options.Int("output-stride", synthetic ? 4 : 16, 4, 32),
             Training = TrainingFrom(options, synthetic),
             Seeds = Seeds(options),
             Scales = options.Doubles("scales"),
@@ -101,7 +101,7 @@ public static class Commands
         var data = options.Folder("data") ?? throw new UsageException("train: --data is required");
         var checkpoint = options.Required("checkpoint");
         var backbone = options.Choice("backbone", "resnet18", ModelSpec.Backbones);
-        var stride = options.Int("output-stride", backbone == "small" ? 8 : 16, 8, 32);
+        var stride = options.Int("output-stride", backbone == "small" ? 4 : 16, 4, 32);
         CheckStride(options, backbone, stride);
         var training = TrainingFrom(options, synthetic: false);
         TorchNative.EnsureLoaded();
@@ -179,7 +179,7 @@ public static class Commands
 
     static void CheckStride(CommandLine options, string backbone, int stride)
     {
-        if (backbone == "small" && stride != 8) throw new UsageException($"{options.Command}: the small backbone has output stride 8, got --output-stride {stride}");
-        if (stride is not (8 or 16 or 32)) throw new UsageException($"{options.Command}: --output-stride must be 8, 16 or 32, got {stride}");
+        if (backbone == "small" && stride is not (4 or 8)) throw new UsageException($"{options.Command}: the small backbone has output stride 4 or 8, got --output-stride {stride}");
+        if (backbone == "resnet18" && stride is not (8 or 16 or 32)) throw new UsageException($"{options.Command}: the resnet18 backbone has output stride 8, 16 or 32, got --output-stride {stride}");
     }
 }

@@ -19,13 +19,15 @@ public sealed record SyntheticScene(SegmentationSample Sample, IReadOnlyList<Syn
 /// The built-in demo data, generated in memory: objects of a few classes on cluttered, textured backgrounds.
 /// </summary>
 /// <remarks>
-/// <para>Class 0 is background (so K = C - 1 labels), then up to six object classes, each with its own
-/// colour, texture and shape family: beetle (red spotted ellipse), leaf (green striped blob), crystal
-/// (blue checkered polygon), slug (purple banded long ellipse), tile (orange gridded rectangle), shell
-/// (teal ringed blob). Every object carries one small square "eye" with a class-specific, bright pattern
-/// (white with a black X, yellow with a black dot, magenta/white checks, a cyan ring, black/white vertical
-/// stripes, yellow/blue horizontal stripes). The eye alone identifies the class, so a plain GAP classifier
-/// can fire on it only, while the mask covers the whole object: the situation the method is meant to fix.</para>
+/// <para>Class 0 is background (so K = C - 1 labels), then up to six object classes. There are six body looks
+/// (colour, texture and shape family): red spotted ellipse, green striped blob, blue checkered polygon, purple
+/// banded long ellipse, orange gridded rectangle, teal ringed blob. By default each object's body look is drawn
+/// at random (never twice in an image), so the body does not tell the class; with
+/// <see cref="SyntheticOptions.ClassSpecificBodies"/> class c always has look c (beetle, leaf, crystal, slug, tile,
+/// shell). Every object carries one small square "eye" with a class-specific, bright pattern (white with a
+/// black X, yellow with a black dot, magenta/white checks, a cyan ring, black/white vertical stripes,
+/// yellow/blue horizontal stripes). The eye alone identifies the class, so a plain GAP classifier fires on
+/// it, while the mask covers the whole object: the situation the method is meant to fix.</para>
 /// <para>Objects are flat-coloured, hard-edged regions, so every mask boundary is a colour edge (the
 /// heuristic of the feature similarity loss). Backgrounds are muted (low saturation) two-colour value noise
 /// with clutter (lines, discs, boxes, hatched patches) that is labelled background. Images hold
@@ -160,7 +162,7 @@ public sealed class SyntheticDataset : SegmentationDataset
     private List<SyntheticObject> PlaceObjects(Scene s, SplitMix64 rng)
     {
         var scale = Math.Min(s.Width, s.Height) / 96.0;
-        var partSize = Math.Max(5, (int)Math.Round(0.075 * Math.Min(s.Width, s.Height)));
+        var partSize = Math.Max(5, (int)Math.Round(0.11 * Math.Min(s.Width, s.Height)));
         var wanted = Math.Min(rng.NextInt(Options.MinObjects, Options.MaxObjects + 1), Options.ObjectClasses);
         var classes = Enumerable.Range(1, Options.ObjectClasses).ToArray();
         for (var i = classes.Length - 1; i > 0; i--)
@@ -169,11 +171,24 @@ public sealed class SyntheticDataset : SegmentationDataset
             (classes[i], classes[j]) = (classes[j], classes[i]);
         }
 
+        // Body looks (shape, colour, texture): the class's own, or drawn per object from every class's look, never
+        // twice in one image so that neighbouring objects still differ in colour. Drawn, the body says "object" but
+        // not which one: only the eye names the class, and a GAP classifier learns to look at the eye alone.
+        var looks = Enumerable.Range(0, Options.ObjectClasses).ToArray();
+        for (var i = looks.Length - 1; i > 0; i--)
+        {
+            var j = rng.NextInt(0, i + 1);
+            (looks[i], looks[j]) = (looks[j], looks[i]);
+        }
+        var bodies = new Dictionary<int, ClassStyle>();
+        for (var i = 0; i < wanted; i++)
+            bodies[classes[i]] = Options.ClassSpecificBodies ? Styles[classes[i] - 1] : Styles[looks[i]];
+
         var owner = new int[s.Width * s.Height];   // 1 + index of the placed object that shows at each pixel, 0 = none
         var placed = new List<(int Class, bool[] Shape, ShapeGeometry Geometry, int PartX, int PartY, int Area)>();
         foreach (var cls in classes.Take(wanted))
         {
-            var style = Styles[cls - 1];
+            var style = bodies[cls];
             for (var attempt = 0; attempt < 60; attempt++)
             {
                 var g = ShapeGeometry.Random(style.Shape, rng, s.Width, s.Height, scale);
@@ -208,7 +223,7 @@ public sealed class SyntheticDataset : SegmentationDataset
         for (var k = 0; k < placed.Count; k++)
         {
             var (cls, shape, g, px, py, _) = placed[k];
-            var style = Styles[cls - 1];
+            var style = bodies[cls];
             var color = Hsv(style.Hue + rng.Uniform(-6, 6), Math.Min(1, style.Saturation * rng.Uniform(0.9, 1.05)),
                 Math.Min(1, style.Value * rng.Uniform(0.85, 1.05)));
             double cos = Math.Cos(g.Angle), sin = Math.Sin(g.Angle);
@@ -223,7 +238,7 @@ public sealed class SyntheticDataset : SegmentationDataset
                 }
             for (var i = 0; i < partSize; i++)
                 for (var j = 0; j < partSize; j++)
-                    s.Set(px + j, py + i, PatternColor(style.Pattern, i, j, partSize));
+                    s.Set(px + j, py + i, PatternColor(Styles[cls - 1].Pattern, i, j, partSize));
             result.Add(new SyntheticObject(cls, g.CenterX, g.CenterY, px, py, partSize, CountOf(owner, k + 1)));
         }
         return result;

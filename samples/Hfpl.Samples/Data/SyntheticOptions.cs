@@ -24,6 +24,12 @@ public sealed record SyntheticOptions
     /// <summary>Most objects per image; capped by <see cref="ObjectClasses"/>.</summary>
     public int MaxObjects { get; init; } = 3;
 
+    /// <summary>
+    /// False (default): each object's body look (shape, colour, texture) is drawn from all classes' looks, so only
+    /// its eye tells the class and plain GAP CAMs fire on the eye. True: every class has its own body look.
+    /// </summary>
+    public bool ClassSpecificBodies { get; init; }
+
     /// <summary>Width in pixels of a void (255) band along class boundaries, as in VOC; 0 (default) for exact masks.</summary>
     public int VoidBorder { get; init; }
 

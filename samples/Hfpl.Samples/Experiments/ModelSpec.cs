@@ -26,7 +26,7 @@ public sealed record ModelSpec(string Baseline, bool AddOn, string Backbone, int
     {
         Backbone backbone = Backbone switch
         {
-            "small" => new SmallCnn(),
+            "small" => new SmallCnn(outputStride: OutputStride),
             "resnet18" => new ResNet18Backbone(OutputStride),
             _ => throw new ArgumentException($"Unknown backbone '{Backbone}'.", nameof(Backbone)),
         };

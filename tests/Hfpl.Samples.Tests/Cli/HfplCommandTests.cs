@@ -1,0 +1,79 @@
+using System.Diagnostics;
+
+namespace Hfpl.Samples.Tests.Cli;
+
+/// <summary>The hfpl command as a user runs it: a separate process, exit codes and messages.</summary>
+public sealed class HfplCommandTests : IDisposable
+{
+    static readonly string HfplDll = Path.Combine(AppContext.BaseDirectory, "hfpl.dll");
+    readonly List<string> temporary = [];
+
+    public void Dispose()
+    {
+        foreach (var path in temporary.Where(Directory.Exists)) Directory.Delete(path, recursive: true);
+    }
+
+    static (int Code, string Out, string Error) Run(string dll, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(dll);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result, error);
+    }
+
+    [Theory]
+    [InlineData("unknown option '--bogus'", "demo", "--bogus", "1")]
+    [InlineData("folder '/no/such/folder' does not exist", "demo", "--data", "/no/such/folder")]
+    [InlineData("--steps must be between 1 and 1000000, got 0", "demo", "--steps", "0")]
+    [InlineData("--lr must be a number, got 'fast'", "demo", "--lr", "fast")]
+    [InlineData("--backbone must be one of small, resnet18, got 'vgg'", "demo", "--backbone", "vgg")]
+    [InlineData("--steps needs a value", "train", "--steps")]
+    [InlineData("unknown command 'fly'", "fly")]
+    public void Bad_arguments_give_one_clear_line_and_exit_code_2(string message, params string[] args)
+    {
+        var (code, output, error) = Run(HfplDll, args);
+        Assert.Equal(2, code);
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("hfpl: ", lines[0]);
+        Assert.Contains(message, lines[0]);
+        Assert.Equal("", output);
+    }
+
+    [Fact]
+    public void Every_command_has_help()
+    {
+        foreach (var command in new[] { "demo", "train", "infer", "eval", "check" })
+        {
+            var (code, output, _) = Run(HfplDll, command, "--help");
+            Assert.Equal(0, code);
+            Assert.Contains($"hfpl {command}", output);
+        }
+    }
+
+    [Fact]
+    public void A_missing_libtorch_file_gives_the_diagnostic_instead_of_a_trace()
+    {
+        // A copy of the application (symbolic links) without libtorch_cpu.so: the first use of Hfpl must say what failed.
+        var copy = Path.Combine(Path.GetTempPath(), "hfpl-nolibtorch-" + Guid.NewGuid().ToString("N"));
+        temporary.Add(copy);
+        var source = AppContext.BaseDirectory;
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            if (Path.GetFileName(file) == "libtorch_cpu.so") continue;
+            var target = Path.Combine(copy, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.CreateSymbolicLink(target, file);
+        }
+        var (code, _, error) = Run(Path.Combine(copy, "hfpl.dll"), "check");
+        Assert.Equal(3, code);
+        Assert.Contains("Hfpl could not load libtorch", error);
+        Assert.Contains("libtorch_cpu.so", error);
+        Assert.Contains("Fix:", error);
+        Assert.DoesNotContain("   at ", error); // no stack trace
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Hfpl.Samples.Data;
+using Hfpl.Samples.Experiments;
+using Hfpl.Samples.Training;
+
+namespace Hfpl.Samples.Tests.Experiments;
+
+/// <summary>A few training steps of CAM and CAM++ on generated data, then inference, pseudo-labels and metrics.</summary>
+public sealed class EndToEndTests : IDisposable
+{
+    readonly string folder = Path.Combine(Path.GetTempPath(), "hfpl-e2e-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public void Train_infer_and_evaluate_both_variants_on_synthetic_data()
+    {
+        var dataset = new SyntheticDataset(new SyntheticOptions { Seed = 3, Count = 8, Width = 48, Height = 48 });
+        var settings = new ComparisonSettings
+        {
+            Backbone = "small", OutputStride = 4, Seeds = [1], Scales = [1.0], Overlays = 2,
+            Training = new TrainingOptions { Steps = 4, BatchSize = 4, CropSize = 48 },
+        };
+        var results = Comparison.Run(dataset, settings, folder, log: null);
+
+        Assert.Equal(["CAM", "CAM++"], results.Select(r => r.Spec.DisplayName));
+        foreach (var result in results)
+        {
+            var variant = Path.Combine(folder, result.Spec.DisplayName.ToLowerInvariant().Replace("+", "p") + "-seed1");
+            Assert.Equal(8, Directory.GetFiles(Path.Combine(variant, "pseudo_labels"), "*.png").Length);
+            Assert.Equal(2, Directory.GetFiles(Path.Combine(variant, "overlays"), "*.png").Length);
+            Assert.True(File.Exists(Path.Combine(variant, "model.bin")) && File.Exists(Path.Combine(variant, "model.bin.json")));
+            var pseudo = MaskFile.Read(Path.Combine(variant, "pseudo_labels", dataset.Ids[0] + ".png"));
+            Assert.Equal((48, 48), (pseudo.Width, pseudo.Height));
+            Assert.All(pseudo.Values, v => Assert.True(v <= 5, $"pseudo-label value {v} is not a class of the data"));
+            Assert.InRange(result.Evaluation.MeanIoU, 0, 1);
+            Assert.InRange(result.Evaluation.ContourF, 0, 1);
+            Assert.Equal(60, result.Evaluation.Curve.Count);
+            Assert.True(result.Training.LastLosses.Values.All(double.IsFinite));
+        }
+        Assert.Contains("fsl", results[1].Training.LastLosses.Keys);
+        Assert.DoesNotContain("fsl", results[0].Training.LastLosses.Keys);
+
+        ComparisonReport.WriteJson(Path.Combine(folder, "comparison.json"), results, new { test = true });
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "comparison.json")));
+        Assert.Equal(2, json.RootElement.GetProperty("runs").GetArrayLength());
+        Assert.True(ComparisonReport.WriteCurvePlot(Path.Combine(folder, "curve.png"), results, "test"));
+        Assert.True(new FileInfo(Path.Combine(folder, "curve.png")).Length > 1000);
+        Assert.Contains("difference", ComparisonReport.Table(results));
+    }
+
+    [Fact]
+    public void The_same_seed_trains_the_same_weights()
+    {
+        var data = new SyntheticDataset(new SyntheticOptions { Seed = 1, Count = 6, Width = 40, Height = 40 }).ToList();
+        var options = new TrainingOptions { Steps = 3, BatchSize = 2, CropSize = 40, Seed = 5 };
+        float Train()
+        {
+            var spec = new ModelSpec("cam", AddOn: true, "small", 8, 5, Seed: 5);
+            TorchSharp.torch.manual_seed(5);
+            using var model = spec.Create();
+            Trainer.Train(model, data, options);
+            return model.parameters().Select(p => p.detach().abs().sum().item<float>()).Sum();
+        }
+        Assert.Equal(Train(), Train());
+    }
+
+    [Fact]
+    public void Training_reduces_the_loss_on_synthetic_data()
+    {
+        var data = new SyntheticDataset(new SyntheticOptions { Seed = 2, Count = 32, Width = 48, Height = 48 }).ToList();
+        var spec = new ModelSpec("cam", AddOn: false, "small", 8, 5, Seed: 0);
+        TorchSharp.torch.manual_seed(0);
+        using var model = spec.Create();
+        var report = Trainer.Train(model, data, new TrainingOptions { Steps = 40, BatchSize = 8, CropSize = 48 });
+        Assert.True(report.LastLosses["cls"] < report.FirstLosses["cls"],
+            $"classification loss did not fall: {report.FirstLosses["cls"]:F4} -> {report.LastLosses["cls"]:F4}");
+    }
+}
