@@ -33,7 +33,8 @@ public static class Commands
                       [--backbone small|resnet18] [--output-stride 4|8|16|32] [--scales 0.5,1,1.5,2] [--split train]
               Trains CAM and CAM++ with the same seed on the same data and evaluates their pseudo-labels
               (mIoU with the background-threshold sweep, contour F-score). Without --data: the built-in
-              synthetic data and a small CNN; with --data: an MSRC-layout or VOC 2012 folder and the
+              synthetic data and a small CNN, first pretrained as a plain classifier for --pretrain-steps
+              (450) on other synthetic images; with --data: an MSRC-layout or VOC 2012 folder and the
               ImageNet-pretrained ResNet-18. Writes to --out (default out/demo): comparison.json,
               miou_vs_threshold.png, and per variant pseudo_labels/, overlays/, model.bin.
             """,
@@ -65,16 +66,22 @@ public static class Commands
 
     public static int Demo(string[] args)
     {
-        var options = new CommandLine("demo", args, ["data", "out", "seeds", "scales", "split", .. TrainingOptionNames], []);
+        var options = new CommandLine("demo", args, ["data", "out", "seeds", "scales", "split", "pretrain-steps", .. TrainingOptionNames], []);
         var data = options.Folder("data");
         var synthetic = data is null;
+        var training = TrainingFrom(options, synthetic);
         var settings = new ComparisonSettings
         {
             Backbone = options.Choice("backbone", synthetic ? "small" : "resnet18", ModelSpec.Backbones),
             OutputStride = options.Int("output-stride", synthetic ? 4 : 16, 4, 32),
-            Training = TrainingFrom(options, synthetic),
+            Training = training,
             Seeds = Seeds(options),
             Scales = options.Doubles("scales"),
+            // The small CNN has no pretrained weights: it is pretrained as a plain classifier on other synthetic images
+            // (another seed), so that both variants start from a backbone that already sees the classes, as with ImageNet.
+            Pretraining = synthetic
+                ? (DataSource.Open(null, syntheticSeed: 1), training with { Steps = options.Int("pretrain-steps", 450, 1, 1_000_000), Seed = 1 })
+                : null,
         };
         CheckStride(options, settings.Backbone, settings.OutputStride);
         var output = options.String("out", Path.Combine("out", "demo"))!;
@@ -101,7 +108,7 @@ public static class Commands
         var data = options.Folder("data") ?? throw new UsageException("train: --data is required");
         var checkpoint = options.Required("checkpoint");
         var backbone = options.Choice("backbone", "resnet18", ModelSpec.Backbones);
-        var stride = options.Int("output-stride", backbone == "small" ? 4 : 16, 4, 32);
+        var stride = options.Int("output-stride", backbone == "small" ? 8 : 16, 4, 32);
         CheckStride(options, backbone, stride);
         var training = TrainingFrom(options, synthetic: false);
         TorchNative.EnsureLoaded();
@@ -162,7 +169,7 @@ public static class Commands
 
     static TrainingOptions TrainingFrom(CommandLine options, bool synthetic) => new()
     {
-        Steps = options.Int("steps", synthetic ? 250 : 1000, 1, 1_000_000),
+        Steps = options.Int("steps", synthetic ? 300 : 600, 1, 1_000_000),
         BatchSize = options.Int("batch", synthetic ? 16 : 8, 1, 1024),
         CropSize = options.Int("crop", synthetic ? 96 : 224, 16, 4096),
         LearningRate = options.Double("lr", 0.01, 1e-6, 10),

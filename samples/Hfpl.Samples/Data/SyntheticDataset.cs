@@ -21,8 +21,8 @@ public sealed record SyntheticScene(SegmentationSample Sample, IReadOnlyList<Syn
 /// <remarks>
 /// <para>Class 0 is background (so K = C - 1 labels), then up to six object classes. There are six body looks
 /// (colour, texture and shape family): red spotted ellipse, green striped blob, blue checkered polygon, purple
-/// banded long ellipse, orange gridded rectangle, teal ringed blob. By default each object's body look is drawn
-/// at random (never twice in an image), so the body does not tell the class; with
+/// banded long ellipse, orange gridded rectangle, teal ringed blob. By default class c draws look c or c + 1 at
+/// random (never a look twice in an image), so a body narrows the class down to two; with
 /// <see cref="SyntheticOptions.ClassSpecificBodies"/> class c always has look c (beetle, leaf, crystal, slug, tile,
 /// shell). Every object carries one small square "eye" with a class-specific, bright pattern (white with a
 /// black X, yellow with a black dot, magenta/white checks, a cyan ring, black/white vertical stripes,
@@ -171,18 +171,21 @@ public sealed class SyntheticDataset : SegmentationDataset
             (classes[i], classes[j]) = (classes[j], classes[i]);
         }
 
-        // Body looks (shape, colour, texture): the class's own, or drawn per object from every class's look, never
-        // twice in one image so that neighbouring objects still differ in colour. Drawn, the body says "object" but
-        // not which one: only the eye names the class, and a GAP classifier learns to look at the eye alone.
-        var looks = Enumerable.Range(0, Options.ObjectClasses).ToArray();
-        for (var i = looks.Length - 1; i > 0; i--)
-        {
-            var j = rng.NextInt(0, i + 1);
-            (looks[i], looks[j]) = (looks[j], looks[i]);
-        }
+        // Body looks (shape, colour, texture): with class-specific bodies, class c has look c. Otherwise class c has
+        // look c or c + 1 (mod the number of looks), so every look is shared by two classes: the body hints at the
+        // class, only the eye settles it, and a GAP classifier leans on the eye. A look is never used twice in one
+        // image, so that neighbouring objects still differ in colour.
         var bodies = new Dictionary<int, ClassStyle>();
-        for (var i = 0; i < wanted; i++)
-            bodies[classes[i]] = Options.ClassSpecificBodies ? Styles[classes[i] - 1] : Styles[looks[i]];
+        var used = new HashSet<int>();
+        foreach (var cls in classes.Take(wanted))
+        {
+            var first = rng.NextInt(0, 2);
+            int[] options = [(cls - 1 + first) % Styles.Length, (cls - 1 + 1 - first) % Styles.Length];
+            var look = Options.ClassSpecificBodies ? cls - 1
+                : options.Where(o => !used.Contains(o)).DefaultIfEmpty(Enumerable.Range(0, Styles.Length).First(o => !used.Contains(o))).First();
+            used.Add(look);
+            bodies[cls] = Styles[look];
+        }
 
         var owner = new int[s.Width * s.Height];   // 1 + index of the placed object that shows at each pixel, 0 = none
         var placed = new List<(int Class, bool[] Shape, ShapeGeometry Geometry, int PartX, int PartY, int Area)>();

@@ -25,8 +25,9 @@ public sealed record SyntheticOptions
     public int MaxObjects { get; init; } = 3;
 
     /// <summary>
-    /// False (default): each object's body look (shape, colour, texture) is drawn from all classes' looks, so only
-    /// its eye tells the class and plain GAP CAMs fire on the eye. True: every class has its own body look.
+    /// False (default): class c's body look (shape, colour, texture) is look c or look c + 1 at random, so each look
+    /// is shared by two classes and only the eye settles the class: plain GAP CAMs lean on the eye. True: every
+    /// class has its own body look.
     /// </summary>
     public bool ClassSpecificBodies { get; init; }
 

@@ -25,6 +25,13 @@ public sealed record ComparisonSettings
     public double[]? Scales { get; init; }
     /// <summary>Images that get a CAM overlay written (first seed only).</summary>
     public int Overlays { get; init; } = 12;
+
+    /// <summary>
+    /// For a backbone that has no pretrained weights (the small CNN): first train a plain CAM classifier on other
+    /// images (these, with these options) and start every variant from its backbone, as a pretrained backbone would.
+    /// Null: no pretraining.
+    /// </summary>
+    public (SegmentationDataset Data, TrainingOptions Options)? Pretraining { get; init; }
 }
 
 /// <summary>
@@ -38,6 +45,7 @@ public static class Comparison
     {
         var data = dataset.ToList();
         var results = new List<VariantResult>();
+        var pretrained = settings.Pretraining is { } pre ? Pretrain(settings, pre.Data, pre.Options, dataset.Info.NumLabels, log) : null;
         foreach (var seed in settings.Seeds)
         foreach (var addOn in new[] { false, true })
         {
@@ -46,6 +54,7 @@ public static class Comparison
             Directory.CreateDirectory(folder);
             TorchSharp.torch.manual_seed(seed);
             using var model = spec.Create();
+            if (pretrained is not null) model.Backbone.load_state_dict(pretrained);
             var checkpoint = Path.Combine(folder, "model.bin");
             var training = Trainer.Train(model, data, settings.Training with { Seed = seed, CheckpointPath = checkpoint }, log, $"{spec.DisplayName} seed {seed}");
             spec.Save(checkpoint);
@@ -59,5 +68,18 @@ public static class Comparison
                            $" | train {training.Elapsed:mm\\:ss}, infer {clock.Elapsed:mm\\:ss}");
         }
         return results;
+    }
+
+    /// <summary>Trains a plain CAM on the pretraining images and returns a copy of its backbone's weights.</summary>
+    static Dictionary<string, TorchSharp.torch.Tensor> Pretrain(ComparisonSettings settings, SegmentationDataset data, TrainingOptions options, int classes, TextWriter? log)
+    {
+        if (data.Info.NumLabels != classes)
+            throw new ArgumentException($"The pretraining data has {data.Info.NumLabels} classes, the data {classes}.", nameof(data));
+        var spec = new ModelSpec(settings.Baseline, false, settings.Backbone, settings.OutputStride, classes, options.Seed);
+        TorchSharp.torch.manual_seed(options.Seed);
+        using var model = spec.Create();
+        var report = Trainer.Train(model, data.ToList(), options, log, "pretrain backbone");
+        log?.WriteLine($"pretrained the {settings.Backbone} backbone on {data.Count} other images ({options.Steps} steps, {report.Elapsed:mm\\:ss})");
+        return model.Backbone.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
     }
 }
