@@ -38,6 +38,9 @@ public sealed record SyntheticScene(SegmentationSample Sample, IReadOnlyList<Syn
 /// </remarks>
 public sealed class SyntheticDataset : SegmentationDataset
 {
+    /// <summary>Every object keeps at least this many times its eye's area visible, so the eye stays under a fifth of it.</summary>
+    const int MinAreaPerPart = 6;
+
     /// <summary>The number of object classes defined.</summary>
     public const int MaxObjectClasses = 6;
 
@@ -197,6 +200,7 @@ public sealed class SyntheticDataset : SegmentationDataset
                 var g = ShapeGeometry.Random(style.Shape, rng, s.Width, s.Height, scale);
                 var shape = Rasterize(g, s.Width, s.Height, out var area);
                 if (area < 0.6 * g.NominalArea) continue;           // mostly outside the frame
+                if (area < MinAreaPerPart * partSize * partSize) continue; // the eye must stay a small part
 
                 // The new object must hide no earlier eye and at most 30 % of any earlier object.
                 var hidden = new int[placed.Count];
@@ -206,7 +210,7 @@ public sealed class SyntheticDataset : SegmentationDataset
                 for (var k = 0; k < placed.Count && ok; k++)
                 {
                     var visible = CountOf(owner, k + 1);
-                    if (hidden[k] > 0.3 * visible) ok = false;
+                    if (hidden[k] > 0.3 * visible || visible - hidden[k] < MinAreaPerPart * partSize * partSize) ok = false;
                     if (SquareTouches(shape, s.Width, s.Height, placed[k].PartX - 2, placed[k].PartY - 2, partSize + 4)) ok = false;
                 }
                 if (!ok) continue;

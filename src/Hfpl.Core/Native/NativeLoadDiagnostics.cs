@@ -27,12 +27,15 @@ internal static class NativeLoadDiagnostics
         var text = new StringBuilder("Hfpl could not load libtorch, the native library under TorchSharp.");
         var failed = probes.FirstOrDefault(p => p.Path is not null && p.Error is not null);
         var anyFound = probes.Any(p => p.Path is not null);
+        var missing = anyFound ? probes.Where(p => p.Path is null).Select(p => p.Library).ToList() : [];
+        if (missing.Count > 0)
+            text.Append($" Missing next to the application: {string.Join(", ", missing)}.");
         if (failed is not null)
-            text.Append($" Loading {failed.Library} ({failed.Path}) failed: {FirstLine(failed.Error!)}");
+            text.Append($" Loading {failed.Library} ({failed.Path}) failed: {Compact(failed.Error!)}");
         else if (!anyFound)
             text.Append(" No libtorch native files were found next to the application.");
-        else
-            text.Append($" TorchSharp reported: {FirstLine(loaderMessage)}");
+        else if (missing.Count == 0)
+            text.Append($" TorchSharp reported: {Compact(loaderMessage)}");
         text.AppendLine();
 
         var glibcxxProblem = libstdcxxHasRequiredSymbol == false
@@ -45,7 +48,7 @@ internal static class NativeLoadDiagnostics
                             "on your existing mirror pinned at priority 100 and runs 'apt-get install -t trixie libstdc++6'.");
             text.AppendLine("  Other distributions: install libstdc++ from GCC 13 or newer with the system package manager.");
         }
-        if (!anyFound || !glibcxxProblem)
+        if (!anyFound || missing.Count > 0 || !glibcxxProblem)
         {
             text.AppendLine("Fix: the application (not the library) must reference exactly one TorchSharp backend package of version 0.107.0: " +
                             "'TorchSharp-cpu' for CPU, or 'TorchSharp-cuda-linux' / 'TorchSharp-cuda-windows' for CUDA GPUs. " +
@@ -54,10 +57,13 @@ internal static class NativeLoadDiagnostics
         return text.ToString().TrimEnd();
     }
 
-    static string FirstLine(string s)
+    /// <summary>The loader's reason on one line, without .NET's generic advice about LD_DEBUG and strace.</summary>
+    static string Compact(string s)
     {
-        var line = s.Split('\n', 2)[0].Trim();
-        return line.Length > 400 ? line[..400] + "..." : line;
+        var line = string.Join(" ", s.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => !l.StartsWith("In order to help diagnose", StringComparison.Ordinal)));
+        line = line.Replace(" In order to help diagnose loading problems, consider using a tool like strace. If you're using glibc, consider setting the LD_DEBUG environment variable:", "", StringComparison.Ordinal);
+        return line.Length > 600 ? line[..600] + "..." : line;
     }
 
     /// <summary>Whether a libstdc++ on this Linux system exports <see cref="RequiredGlibcxx"/>; null if none is found or not Linux.</summary>

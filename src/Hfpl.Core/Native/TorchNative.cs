@@ -22,8 +22,11 @@ public static class TorchNative
         {
             if (loaded) return;
             if (failure is not null) throw failure;
+            // TorchSharp writes a long load trace to standard output when it fails; the exception below says it better.
+            var output = Console.Out;
             try
             {
+                Console.SetOut(TextWriter.Null);
                 torch.InitializeDeviceType(DeviceType.CPU);
                 loaded = true;
             }
@@ -32,6 +35,10 @@ public static class TorchNative
                 failure = new NativeLibraryException(
                     NativeLoadDiagnostics.Describe(ex.Message, ProbeNativeFiles(), NativeLoadDiagnostics.LibstdcxxHasRequiredSymbol()), ex);
                 throw failure;
+            }
+            finally
+            {
+                Console.SetOut(output);
             }
         }
     }

@@ -28,6 +28,22 @@ public class NativeLoadDiagnosticsTests
     }
 
     [Fact]
+    public void A_partly_missing_backend_names_the_missing_file_and_keeps_the_loader_reason()
+    {
+        var message = NativeLoadDiagnostics.Describe("load failed",
+        [
+            new("libc10.so", "/app/libc10.so", null),
+            new("libtorch_cpu.so", null, null),
+            new("libLibTorchSharp.so", "/app/libLibTorchSharp.so",
+                "Unable to load shared library '/app/libLibTorchSharp.so' or one of its dependencies. In order to help diagnose loading problems, consider using a tool like strace. If you're using glibc, consider setting the LD_DEBUG environment variable: \nlibtorch_cpu.so: cannot open shared object file: No such file or directory"),
+        ], libstdcxxHasRequiredSymbol: true);
+        Assert.Contains("Missing next to the application: libtorch_cpu.so.", message);
+        Assert.Contains("libtorch_cpu.so: cannot open shared object file", message);
+        Assert.DoesNotContain("LD_DEBUG", message);
+        Assert.Contains("TorchSharp-cpu", message);
+    }
+
+    [Fact]
     public void A_missing_backend_package_says_which_packages_to_reference()
     {
         var message = NativeLoadDiagnostics.Describe("Could not load libtorch", [new("libtorch_cpu.so", null, null)], libstdcxxHasRequiredSymbol: true);

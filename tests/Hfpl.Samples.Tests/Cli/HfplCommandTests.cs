@@ -58,7 +58,8 @@ public sealed class HfplCommandTests : IDisposable
     [Fact]
     public void A_missing_libtorch_file_gives_the_diagnostic_instead_of_a_trace()
     {
-        // A copy of the application (symbolic links) without libtorch_cpu.so: the first use of Hfpl must say what failed.
+        // A copy of the application without libtorch_cpu.so: the first use of Hfpl must say what failed. Files are
+        // copied, not linked: the .NET host and the native loader both resolve links back to the original folder.
         var copy = Path.Combine(Path.GetTempPath(), "hfpl-nolibtorch-" + Guid.NewGuid().ToString("N"));
         temporary.Add(copy);
         var source = AppContext.BaseDirectory;
@@ -67,7 +68,7 @@ public sealed class HfplCommandTests : IDisposable
             if (Path.GetFileName(file) == "libtorch_cpu.so") continue;
             var target = Path.Combine(copy, Path.GetRelativePath(source, file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.CreateSymbolicLink(target, file);
+            File.Copy(file, target);
         }
         var (code, _, error) = Run(Path.Combine(copy, "hfpl.dll"), "check");
         Assert.Equal(3, code);

@@ -100,7 +100,7 @@ public class SyntheticDatasetTests
             var s = scene.Sample;
             foreach (var o in scene.Objects)
             {
-                Assert.Equal(7, o.PartSize);
+                Assert.Equal(11, o.PartSize); // round(0.11 * 96)
                 // The part and a one-pixel rim around it are labelled as the object.
                 for (var y = o.PartY - 1; y <= o.PartY + o.PartSize; y++)
                     for (var x = o.PartX - 1; x <= o.PartX + o.PartSize; x++)
