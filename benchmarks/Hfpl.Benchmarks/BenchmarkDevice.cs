@@ -19,6 +19,16 @@ public static class BenchmarkDevice
     /// <summary>Maps the parameter to a device.</summary>
     public static Device Of(string name) => name == "cuda" ? CUDA : CPU;
 
+    /// <summary>Runs a loss or pooling once, with its backward pass if asked, releasing every tensor, and waits for the device.</summary>
+    public static void Run(string device, Func<Tensor> compute, bool backward)
+    {
+        using var scope = NewDisposeScope();
+        using var grad = backward ? enable_grad() : no_grad();
+        var result = compute();
+        if (backward) result.sum().backward();
+        Synchronize(device);
+    }
+
     /// <summary>Waits for queued GPU work so that timings are honest.</summary>
     public static void Synchronize(string name)
     {

@@ -46,14 +46,7 @@ public class FeatureSimilarityBenchmarks
         predictions.Dispose();
     }
 
-    void Run(Func<Tensor> loss, bool backward)
-    {
-        using var scope = NewDisposeScope();
-        using var grad = backward ? enable_grad() : no_grad();
-        var value = loss();
-        if (backward) value.backward();
-        BenchmarkDevice.Synchronize(Device);
-    }
+    void Run(Func<Tensor> compute, bool backward) => BenchmarkDevice.Run(Device, compute, backward);
 
     static readonly FeatureSimilarityParameters Defaults = new(Hfpl.Posterior.Binomial, 2.5, 5, 1, 2);
 

@@ -42,14 +42,7 @@ public class PoolingBenchmarks
         generator.Dispose();
     }
 
-    void Run(Func<Tensor> pool, bool backward)
-    {
-        using var scope = NewDisposeScope();
-        using var grad = backward ? enable_grad() : no_grad();
-        var pooled = pool();
-        if (backward) pooled.sum().backward();
-        BenchmarkDevice.Synchronize(Device);
-    }
+    void Run(Func<Tensor> compute, bool backward) => BenchmarkDevice.Run(Device, compute, backward);
 
     [Benchmark(Baseline = true)] public void GapForward() => Run(() => logits.mean([2, 3]), false);
     [Benchmark] public void GapForwardBackward() => Run(() => logits.mean([2, 3]), true);

@@ -1,5 +1,5 @@
 using Hfpl.Modules;
-using Hfpl.Native;
+using Hfpl.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -18,12 +18,7 @@ public static class ImportanceSamplingServiceCollectionExtensions
     public static OptionsBuilder<ImportanceSamplingOptions> AddImportanceSampling(this IServiceCollection services,
         Action<ImportanceSamplingOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        TorchNative.EnsureLoaded();
-        var builder = services.AddOptions<ImportanceSamplingOptions>();
-        if (configure is not null) builder.Configure(configure);
-        builder.ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ImportanceSamplingOptions>, ImportanceSamplingOptionsValidator>();
+        var builder = OptionsRegistration.AddValidated<ImportanceSamplingOptions, ImportanceSamplingOptionsValidator>(services, configure);
         services.AddTransient(sp => new ImportanceSamplingPool(sp.GetRequiredService<IOptions<ImportanceSamplingOptions>>().Value));
         return builder;
     }

@@ -1,5 +1,5 @@
 using Hfpl.Losses.Modules;
-using Hfpl.Native;
+using Hfpl.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -18,12 +18,7 @@ public static class LossesServiceCollectionExtensions
     public static OptionsBuilder<FeatureSimilarityOptions> AddFeatureSimilarityLoss(this IServiceCollection services,
         Action<FeatureSimilarityOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        TorchNative.EnsureLoaded();
-        var builder = services.AddOptions<FeatureSimilarityOptions>();
-        if (configure is not null) builder.Configure(configure);
-        builder.ValidateOnStart();
-        services.AddSingleton<IValidateOptions<FeatureSimilarityOptions>, FeatureSimilarityOptionsValidator>();
+        var builder = OptionsRegistration.AddValidated<FeatureSimilarityOptions, FeatureSimilarityOptionsValidator>(services, configure);
         services.AddTransient(sp => new FeatureSimilarityLoss(sp.GetRequiredService<IOptions<FeatureSimilarityOptions>>().Value));
         return builder;
     }

@@ -1,3 +1,4 @@
+using Hfpl.Tests;
 using Hfpl.Samples.Backbones;
 using Microsoft.ML.OnnxRuntime;
 
