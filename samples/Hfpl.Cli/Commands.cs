@@ -16,7 +16,7 @@ public static class Commands
 
         usage: hfpl <command> [options]     (hfpl <command> --help for its options)
 
-          demo    train CAM and CAM++ with the same seed, evaluate both, print the comparison
+          demo    train CAM and CAM++ (or SEAM and SEAM++) with the same seed, evaluate both, print the comparison
                   (no options: the built-in synthetic data, about 3 minutes on 2 CPU cores)
           train   train one baseline on a data folder and save a checkpoint
           infer   write pseudo-labels and CAM overlays of a checkpoint, and score them if masks exist
@@ -29,9 +29,9 @@ public static class Commands
     public static string Help(string command) => command switch
     {
         "demo" => """
-            hfpl demo [--data DIR] [--out DIR] [--seeds 0,1,2] [--steps N] [--batch N] [--crop N] [--lr X]
+            hfpl demo [--data DIR] [--out DIR] [--baseline cam|seam] [--seeds 0,1,2] [--steps N] [--batch N] [--crop N] [--lr X]
                       [--backbone small|resnet18] [--output-stride 4|8|16|32] [--scales 0.5,1,1.5,2] [--split train]
-              Trains CAM and CAM++ with the same seed on the same data and evaluates their pseudo-labels
+              Trains a baseline (CAM or SEAM) and its "++" variant with the same seed on the same data and evaluates their pseudo-labels
               (mIoU with the background-threshold sweep, contour F-score). Without --data: the built-in
               synthetic data and a small CNN, first pretrained as a plain classifier for --pretrain-steps
               (450) on other synthetic images; with --data: an MSRC-layout or VOC 2012 folder and the
@@ -39,7 +39,7 @@ public static class Commands
               miou_vs_threshold.png, and per variant pseudo_labels/, overlays/, model.bin.
             """,
         "train" => """
-            hfpl train --data DIR --checkpoint FILE [--addon] [--baseline cam] [--backbone small|resnet18]
+            hfpl train --data DIR --checkpoint FILE [--addon] [--baseline cam|seam] [--backbone small|resnet18]
                        [--output-stride 8|16|32] [--steps N] [--batch N] [--crop N] [--lr X] [--seed N] [--split train]
               Trains one baseline (with --addon: its "++" variant) and saves FILE and FILE.json.
             """,
@@ -66,12 +66,13 @@ public static class Commands
 
     public static int Demo(string[] args)
     {
-        var options = new CommandLine("demo", args, ["data", "out", "seeds", "scales", "split", "pretrain-steps", .. TrainingOptionNames], []);
+        var options = new CommandLine("demo", args, ["data", "out", "seeds", "scales", "split", "pretrain-steps", "baseline", .. TrainingOptionNames], []);
         var data = options.Folder("data");
         var synthetic = data is null;
         var training = TrainingFrom(options, synthetic);
         var settings = new ComparisonSettings
         {
+            Baseline = options.Choice("baseline", "cam", ModelSpec.Baselines),
             Backbone = options.Choice("backbone", synthetic ? "small" : "resnet18", ModelSpec.Backbones),
             OutputStride = options.Int("output-stride", synthetic ? 4 : 16, 4, 32),
             Training = training,

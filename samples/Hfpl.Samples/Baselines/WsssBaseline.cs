@@ -37,7 +37,7 @@ public abstract class WsssBaseline : nn.Module
     /// <param name="labels">Image labels <c>(B, K)</c>.</param>
     public abstract LossTerms TrainingLosses(Tensor images, Tensor labels);
 
-    /// <summary>Class scores for inference at the CAM grid <c>(B, K, h, w)</c>, before ReLU and normalisation.</summary>
+    /// <summary>Class scores for inference <c>(B, K, h', w')</c> (CAM grid or input size), before ReLU and normalisation.</summary>
     /// <param name="images">RGB images in [0, 1] <c>(B, 3, H, W)</c>.</param>
     public abstract Tensor InferenceCams(Tensor images);
 

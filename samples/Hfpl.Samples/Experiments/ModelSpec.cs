@@ -16,7 +16,7 @@ namespace Hfpl.Samples.Experiments;
 public sealed record ModelSpec(string Baseline, bool AddOn, string Backbone, int OutputStride, int Classes, int Seed)
 {
     /// <summary>The baselines this build knows.</summary>
-    public static readonly string[] Baselines = ["cam"];
+    public static readonly string[] Baselines = ["cam", "seam"];
 
     /// <summary>The backbones this build knows.</summary>
     public static readonly string[] Backbones = ["small", "resnet18"];
@@ -34,6 +34,7 @@ public sealed record ModelSpec(string Baseline, bool AddOn, string Backbone, int
         return Baseline switch
         {
             "cam" => new CamBaseline(backbone, Classes, addOn),
+            "seam" => new SeamBaseline(backbone, Classes, addOn),
             _ => throw new ArgumentException($"Unknown baseline '{Baseline}'.", nameof(Baseline)),
         };
     }

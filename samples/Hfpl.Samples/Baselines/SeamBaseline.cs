@@ -1,0 +1,112 @@
+using Hfpl.Samples.Backbones;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Hfpl.Samples.Baselines;
+
+/// <summary>
+/// SEAM (Wang, Zhang, Kan, Shan, Chen, "Self-supervised Equivariant Attention Mechanism for Weakly Supervised
+/// Semantic Segmentation", CVPR 2020) as SEAM.md specifies it: a CAM head with a background channel, the pixel
+/// correlation module, and a two-view step (1.0x and 0.3x) with equivariant regularisation, equivariant cross
+/// regularisation and the adaptive min-pooling loss. SEAM++ adds <see cref="HfplAddOn"/> to view 1 only (SEAM.md step
+/// 7): its classification loss becomes <c>0.8 L_GAP + 0.2 L_IS</c> on the grid logits, plus <c>1.0 L_FS</c>.
+/// Inference reads the PCM-refined CAMs.
+/// </summary>
+public sealed class SeamBaseline : WsssBaseline
+{
+    /// <summary>The scale of the second view.</summary>
+    public const double SecondViewScale = 0.3;
+
+    readonly Dropout2d dropout;
+    readonly Conv2d classifier;
+    readonly PixelCorrelationModule pcm;
+
+    /// <summary>Creates SEAM (or SEAM++ with an add-on) for K foreground classes; the head has K + 1 channels, 0 is background.</summary>
+    public SeamBaseline(Backbone backbone, int classes, HfplAddOn? addOn = null) : base(nameof(SeamBaseline), backbone, classes, addOn)
+    {
+        dropout = Dropout2d(0.5);
+        classifier = Conv2d(backbone.FeatureChannels, classes + 1, 1, bias: false);
+        init.xavier_uniform_(classifier.weight!);
+        var (m1, m2) = backbone.MiddleChannels;
+        pcm = new PixelCorrelationModule(m1, m2);
+        RegisterComponents();
+    }
+
+    /// <summary>One view through the network.</summary>
+    /// <param name="Logits">CAM logits on the grid <c>(B, K + 1, h, w)</c>.</param>
+    /// <param name="Cam">The logits upsampled to the input (align_corners), <c>(B, K + 1, H, W)</c>.</param>
+    /// <param name="Refined">PCM-refined normalised CAM upsampled to the input, <c>(B, K + 1, H, W)</c>.</param>
+    public sealed record View(Tensor Logits, Tensor Cam, Tensor Refined);
+
+    /// <summary>Runs one view.</summary>
+    /// <param name="images">RGB in [0, 1] <c>(B, 3, H, W)</c>.</param>
+    public View Forward(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        var (features, middle1, middle2) = Backbone.forward_with_middle(images);
+        var logits = classifier.call(dropout.call(features));
+        var size = new[] { images.shape[2], images.shape[3] };
+        var cam = functional.interpolate(logits, size, mode: InterpolationMode.Bilinear, align_corners: true);
+        var affinity = pcm.call(images, middle1, middle2, logits);
+        var refined = PixelCorrelationModule.Refine(SeamLosses.NormalisedCam(logits), affinity);
+        var refinedUp = functional.interpolate(refined, size, mode: InterpolationMode.Bilinear, align_corners: true);
+        return new View(logits.MoveToOuterDisposeScope(), cam.MoveToOuterDisposeScope(), refinedUp.MoveToOuterDisposeScope());
+    }
+
+    /// <inheritdoc />
+    public override LossTerms TrainingLosses(Tensor images, Tensor labels)
+    {
+        using var scope = NewDisposeScope();
+        var b = images.shape[0];
+        var label = cat([ones(b, 1, dtype: labels.dtype, device: labels.device), labels], 1).view(b, -1, 1, 1);
+        var second = functional.interpolate(images, [(long)(images.shape[2] * SecondViewScale), (long)(images.shape[3] * SecondViewScale)],
+            mode: InterpolationMode.Bilinear, align_corners: true);
+        var v1 = Forward(images);
+        var v2 = Forward(second);
+
+        var gap1 = v1.Cam.mean([2, 3])[.., 1..];
+        var gap2 = v2.Cam.mean([2, 3])[.., 1..];
+        var cls2 = functional.multilabel_soft_margin_loss(gap2, labels);
+        var minPool1 = SeamLosses.MinPoolingLoss((v1.Refined * label)[.., 1..]);
+        var minPool2 = SeamLosses.MinPoolingLoss((v2.Refined * label)[.., 1..]);
+
+        // Normalised views on the small view's grid; background replaced by 1 - max fg.
+        var small = new[] { v2.Cam.shape[2], v2.Cam.shape[3] };
+        Tensor Shrink(Tensor t) => functional.interpolate(t, small, mode: InterpolationMode.Bilinear, align_corners: true);
+        var cam1 = SeamLosses.WithBackground(Shrink(hfpl.max_norm(v1.Cam)) * label);
+        var rv1 = SeamLosses.WithBackground(Shrink(hfpl.max_norm(v1.Refined)) * label);
+        var cam2 = SeamLosses.WithBackground(hfpl.max_norm(v2.Cam) * label);
+        var rv2 = SeamLosses.WithBackground(hfpl.max_norm(v2.Refined) * label);
+
+        var er = (cam1[.., 1..] - cam2[.., 1..]).abs().mean();
+        var ecr = SeamLosses.TopKMean((SeamLosses.MaxOneHot(cam2.detach()) - rv1).abs())
+                  + SeamLosses.TopKMean((SeamLosses.MaxOneHot(cam1.detach()) - rv2).abs());
+
+        var terms = new LossTerms();
+        Tensor cls1;
+        if (AddOn is null)
+        {
+            cls1 = functional.multilabel_soft_margin_loss(gap1, labels);
+        }
+        else
+        {
+            var (mixed, featureSimilarity) = AddOn.forward(images, v1.Logits[.., 1..], gap1, labels);
+            cls1 = mixed;
+            terms.Add("fsl", featureSimilarity.MoveToOuterDisposeScope());
+        }
+        terms.Add("cls", ((cls1 + cls2) / 2).MoveToOuterDisposeScope());
+        terms.Add("minpool", ((minPool1 + minPool2) / 2).MoveToOuterDisposeScope());
+        terms.Add("er", er.MoveToOuterDisposeScope());
+        terms.Add("ecr", ecr.MoveToOuterDisposeScope());
+        return terms;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The PCM-refined CAMs of the foreground classes, at the input size.</remarks>
+    public override Tensor InferenceCams(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        return Forward(images).Refined[.., 1..].MoveToOuterDisposeScope();
+    }
+}
