@@ -30,6 +30,7 @@ internal static class ExactPairwiseKernel
         var divisor = p.FeatureNormDivisor(cx);
         var (rowKernel, columnKernel) = SeparableSpatialKernel(h, w, p, predictions.dtype, predictions.device);
         var fastPath = p.Py == 2;
+        var fused = FusedPairWeights.Supports(features, p);
         // The general path holds (rows x n x Cy) differences, so its blocks are Cy times thinner.
         var rowsPerBlock = Math.Clamp(BlockElements / (w * n * (fastPath ? 1 : cy)), 1, h);
 
@@ -38,17 +39,27 @@ internal static class ExactPairwiseKernel
         for (long b = 0; b < batch; b++)
         {
             using var imageScope = torch.NewDisposeScope();
-            var f = features[b].reshape(cx, n).t().contiguous();
+            var channelMajor = features[b].reshape(cx, n).contiguous();
+            var f = fused ? channelMajor : channelMajor.t().contiguous();
             var u = predictions[b].reshape(cy, n).t().contiguous();
             for (long r0 = 0; r0 < h; r0 += rowsPerBlock)
             {
                 using var blockScope = torch.NewDisposeScope();
                 var rows = Math.Min(rowsPerBlock, h - r0);
                 var (i0, i1) = (r0 * w, (r0 + rows) * w);
-                var pairs = torch.cdist(f.narrow(0, i0, i1 - i0), f, p.Px, compute_mode.donot_use_mm_for_euclid_dist);
-                ColourEdgeWeight.FromDistancesInPlace(pairs, divisor, p);
-                if (rowKernel is null) pairs.mul_(1.0 / n);
-                else pairs.view(rows, w, h, w).mul_(rowKernel.narrow(0, r0, rows).view(rows, 1, h, 1)).mul_(columnKernel!.view(1, w, 1, w));
+                Tensor pairs;
+                if (fused)
+                {
+                    pairs = torch.empty([i1 - i0, n], predictions.dtype, predictions.device);
+                    FusedPairWeights.Fill(pairs, f, i0, h, w, divisor, p);
+                }
+                else
+                {
+                    pairs = torch.cdist(f.narrow(0, i0, i1 - i0), f, p.Px, compute_mode.donot_use_mm_for_euclid_dist);
+                    ColourEdgeWeight.FromDistancesInPlace(pairs, divisor, p);
+                    if (rowKernel is null) pairs.mul_(1.0 / n);
+                    else pairs.view(rows, w, h, w).mul_(rowKernel.narrow(0, r0, rows).view(rows, 1, h, 1)).mul_(columnKernel!.view(1, w, 1, w));
+                }
 
                 var ui = u.narrow(0, i0, i1 - i0);
                 Tensor blockValue, blockGradient;
