@@ -107,13 +107,12 @@ public static class PseudoLabelEvaluation
                 for (var p = 0; p < pixels; p++) strongest[p] = Math.Max(strongest[p], cams[c * pixels + p]);
         var heat = CamHeatmap.Overlay(sample.Image, strongest);
         var labels = LabelPalette.Voc.Overlay(sample.Image, prediction, 0.6);
-        var strip = new RgbImage(3 * sample.Width, sample.Height);
+        RgbImage[] panels = [sample.Image, heat, labels];
+        var strip = new RgbImage(panels.Length * sample.Width, sample.Height);
+        var row = 3 * sample.Width;
         for (var y = 0; y < sample.Height; y++)
-            for (var (panel, image) = (0, (RgbImage?)null); panel < 3; panel++)
-            {
-                image = panel switch { 0 => sample.Image, 1 => heat, _ => labels };
-                Array.Copy(image.Pixels, 3 * y * sample.Width, strip.Pixels, 3 * (y * 3 * sample.Width + panel * sample.Width), 3 * sample.Width);
-            }
+            for (var panel = 0; panel < panels.Length; panel++)
+                Array.Copy(panels[panel].Pixels, y * row, strip.Pixels, y * panels.Length * row + panel * row, row);
         PngWriter.WriteRgb(path, strip);
     }
 }

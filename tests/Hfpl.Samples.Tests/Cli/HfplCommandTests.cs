@@ -77,4 +77,30 @@ public sealed class HfplCommandTests : IDisposable
         Assert.Contains("Fix:", error);
         Assert.DoesNotContain("   at ", error); // no stack trace
     }
+
+    [Fact]
+    public void Train_infer_and_eval_run_on_an_msrc_layout_folder()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "hfpl-cli-" + Guid.NewGuid().ToString("N"));
+        temporary.Add(root);
+        var data = Path.Combine(root, "data");
+        new Hfpl.Samples.Data.SyntheticDataset(new() { Seed = 7, Count = 6, Width = 48, Height = 40 }).WriteMsrcLayout(data);
+        var checkpoint = Path.Combine(root, "model.bin");
+
+        var train = Run(HfplDll, "train", "--data", data, "--checkpoint", checkpoint, "--backbone", "small", "--addon",
+            "--steps", "3", "--batch", "2", "--crop", "40");
+        Assert.True(train.Code == 0, train.Error);
+        Assert.Contains("CAM++: trained 3 steps", train.Out);
+        Assert.True(File.Exists(checkpoint) && File.Exists(checkpoint + ".json"));
+
+        var output = Path.Combine(root, "infer");
+        var infer = Run(HfplDll, "infer", "--data", data, "--checkpoint", checkpoint, "--out", output, "--scales", "1");
+        Assert.True(infer.Code == 0, infer.Error);
+        Assert.Equal(6, Directory.GetFiles(Path.Combine(output, "pseudo_labels"), "*.png").Length);
+        Assert.True(File.Exists(Path.Combine(output, "metrics.json")));
+
+        var eval = Run(HfplDll, "eval", "--data", data, "--pred", Path.Combine(output, "pseudo_labels"));
+        Assert.True(eval.Code == 0, eval.Error);
+        Assert.Matches(@"6 images: mIoU \d+\.\d\d, contour F \d+\.\d\d", eval.Out);
+    }
 }
