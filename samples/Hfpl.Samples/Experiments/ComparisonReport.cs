@@ -26,9 +26,10 @@ public static class ComparisonReport
         string Cell(IReadOnlyList<double> v) => seeds > 1
             ? string.Format(Invariant, "{0,6:F2} ± {1,4:F2}", 100 * MeanStd(v).Mean, 100 * MeanStd(v).Std)
             : string.Format(Invariant, "{0,6:F2}", 100 * v[0]);
-        var header = precise ? "mIoU | contour F | contour F (precise)" : "mIoU | contour F";
+        var width = seeds > 1 ? 13 : 6;
+        string[] columns = precise ? ["mIoU", "contour F", "contour F (precise masks)"] : ["mIoU", "contour F"];
         var text = new StringBuilder();
-        text.AppendLine($"{"variant",-10} | {header}   ({seeds} seed{(seeds > 1 ? "s" : "")}, percent)");
+        text.AppendLine($"{"variant",-10} | {string.Join(" | ", columns.Select(c => c.PadLeft(width)))}   ({seeds} seed{(seeds > 1 ? "s" : "")}, percent{(seeds > 1 ? ", mean ± std" : "")})");
         foreach (var group in variants)
         {
             var row = group.ToList();
