@@ -45,6 +45,27 @@ public class GoldenValueTests
         AssertScaled(expected, predictions.grad!, name + " gradient");
     }
 
+    public static TheoryData<string> MaskedCases() => Cases("feature_similarity_loss_masked.json");
+
+    [Theory]
+    [MemberData(nameof(MaskedCases))]
+    public void Masked_feature_similarity_loss_matches_the_golden_value_and_gradient(string name)
+    {
+        var c = Case("feature_similarity_loss_masked.json", name);
+        using var features = Golden.Tensor(c.GetProperty("features"));
+        using var mask = Golden.Tensor(c.GetProperty("mask"));
+        using var predictions = Golden.Tensor(c.GetProperty("predictions")).requires_grad_(true);
+        var posterior = c.GetProperty("variant").GetString() == "binomial" ? Posterior.Binomial : Posterior.Multinomial;
+        var radius = Golden.OptionalDouble(c, "radius");
+        using var loss = losses.feature_similarity_loss(features, predictions, posterior, c.GetProperty("mu").GetDouble(),
+            Golden.OptionalDouble(c, "sigma"), c.GetProperty("px").GetDouble(), c.GetProperty("py").GetDouble(),
+            radius is null ? null : (int)radius.Value, mask);
+        TensorAssert.Close(c.GetProperty("loss").GetDouble(), loss.item<double>(), Rtol, what: name);
+        loss.backward();
+        using var expected = Golden.Tensor(c.GetProperty("grad_predictions"));
+        AssertScaled(expected, predictions.grad!, name + " gradient");
+    }
+
     [Theory]
     [MemberData(nameof(ImportanceSamplingCases))]
     public void Importance_sampling_losses_match_the_golden_values_and_gradients(string name)

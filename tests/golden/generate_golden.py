@@ -706,6 +706,50 @@ def build_pmf_cases():
     return cases
 
 
+# ---------------------------------------------------------------------------------------------------------
+# Feature similarity loss with a cell mask (library extension): pair (i, j) is weighted by m_i * m_j, so cells with
+# m = 0 (padding, ignored regions) take part in no pair. Normalisation stays 1 / (B h w).
+# ---------------------------------------------------------------------------------------------------------
+
+def fsl_masked(f, u, variant, mu, sigma, px, py, radius, cell_mask):
+    B, _, h, w = f.shape
+    m = fsl_pairwise(f, u, variant, mu, sigma, px, py, radius)
+    cm = cell_mask.reshape(B, h * w)
+    terms = (m["k"] * m["mask"])[None] * (cm[:, :, None] * cm[:, None, :]) * m["d_y"] * m["w"]
+    return -terms.sum() / (B * h * w)
+
+
+def build_masked_fsl_cases():
+    g = gen(77)
+    cases = []
+    for name, variant, shape, cy, sigma, radius in [
+        ("masked_binomial_2x3x5x6_cy3_sigma5", "binomial", (2, 3, 5, 6), 3, 5.0, None),
+        ("masked_multinomial_1x3x6x5_cy4_nosigma", "multinomial", (1, 3, 6, 5), 4, None, None),
+        ("masked_binomial_2x3x6x6_cy2_sigma1.5_radius2", "binomial", (2, 3, 6, 6), 2, 1.5, 2),
+    ]:
+        B, Cx, h, w = shape
+        features = rand(g, B, Cx, h, w)
+        predictions = rand(g, B, cy, h, w)
+        cell_mask = torch.ones(B, 1, h, w, dtype=DT)
+        cell_mask[:, :, :, -2:] = 0.0                  # padded right columns
+        cell_mask[0, 0, 0, 0] = 0.5                     # a soft weight
+        u = predictions.clone().requires_grad_(True)
+        loss = fsl_masked(features, u, variant, 2.5, sigma, 1.0, 2.0, radius, cell_mask)
+        (grad,) = torch.autograd.grad(loss, u)
+        # self-checks: an all-ones mask is the plain loss; masked-out cells get no gradient
+        with torch.no_grad():
+            plain, _, _ = fsl(features, predictions, variant, 2.5, sigma, 1.0, 2.0, radius)
+            ones = fsl_masked(features, predictions, variant, 2.5, sigma, 1.0, 2.0, radius, torch.ones_like(cell_mask))
+            assert close(plain, ones, rtol=1e-14, atol=0), "all-ones mask must equal the plain loss"
+        assert float(grad[:, :, :, -2:].abs().max()) == 0.0, "masked cells must get no gradient"
+        cases.append({
+            "name": name, "variant": variant, "mu": 2.5, "sigma": sigma, "px": 1.0, "py": 2.0, "radius": radius,
+            "features": tensor_json(features), "predictions": tensor_json(predictions), "mask": tensor_json(cell_mask),
+            "loss": scalar_json(loss), "grad_predictions": tensor_json(grad),
+        })
+    return cases
+
+
 def main():
     print(f"torch {torch.__version__}, python {sys.version.split()[0]}")
     torch.manual_seed(20240101)  # global seed (all inputs use explicit per-file generators)
@@ -714,6 +758,7 @@ def main():
     write_json("importance_sampling_loss.json", build_isl_cases())
     write_json("cam_helpers.json", build_cam_helpers())
     write_json("importance_sampling_pmf.json", build_pmf_cases())
+    write_json("feature_similarity_loss_masked.json", build_masked_fsl_cases())
     print("all self-checks passed")
 
 

@@ -19,8 +19,9 @@ internal static class ExactPairwiseKernel
     /// <param name="features">Features <c>(B, Cx, h, w)</c>, the predictions' dtype and device.</param>
     /// <param name="predictions">Predictions <c>(B, Cy, h, w)</c>, detached.</param>
     /// <param name="p">Hyper-parameters.</param>
+    /// <param name="mask">Cell weights <c>(B, 1, h, w)</c>, or null: pair (i, j) is weighted by <c>m_i m_j</c>.</param>
     /// <returns>The pair sum (0-dim) and its gradient <c>(B, Cy, h, w)</c>.</returns>
-    public static (Tensor Value, Tensor Gradient) Compute(Tensor features, Tensor predictions, in FeatureSimilarityParameters p)
+    public static (Tensor Value, Tensor Gradient) Compute(Tensor features, Tensor predictions, in FeatureSimilarityParameters p, Tensor? mask = null)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
@@ -42,6 +43,7 @@ internal static class ExactPairwiseKernel
             var channelMajor = features[b].reshape(cx, n).contiguous();
             var f = fused ? channelMajor : channelMajor.t().contiguous();
             var u = predictions[b].reshape(cy, n).t().contiguous();
+            var cellWeights = mask?[b].reshape(n);
             for (long r0 = 0; r0 < h; r0 += rowsPerBlock)
             {
                 using var blockScope = torch.NewDisposeScope();
@@ -60,6 +62,7 @@ internal static class ExactPairwiseKernel
                     if (rowKernel is null) pairs.mul_(1.0 / n);
                     else pairs.view(rows, w, h, w).mul_(rowKernel.narrow(0, r0, rows).view(rows, 1, h, 1)).mul_(columnKernel!.view(1, w, 1, w));
                 }
+                if (cellWeights is not null) pairs.mul_(cellWeights.narrow(0, i0, i1 - i0).unsqueeze(1)).mul_(cellWeights.unsqueeze(0));
 
                 var ui = u.narrow(0, i0, i1 - i0);
                 Tensor blockValue, blockGradient;

@@ -30,9 +30,13 @@ namespace Hfpl.Losses
         /// <param name="py">Exponent of the prediction distance, 2 (the fast matrix-product path; others take the general path).</param>
         /// <param name="windowRadius">Null: the exact loss over all pairs. A radius r: only pairs at most r grid cells apart
         /// along each axis (a square window), O(B Cy h w r^2) time and O(B Cy h w) memory; r = 3 sigma keeps 99.5 % of the kernel's mass.</param>
+        /// <param name="mask">Optional cell weights <c>(B, 1, h, w)</c> in [0, 1]: pair (i, j) counts <c>m_i m_j</c> times, so cells
+        /// with 0 (padding added by crop augmentation, ignored regions) take part in no pair. The normalisation stays
+        /// <c>1 / (B h w)</c>. Padding left in is a flat region with a strong edge, which the loss rewards predictions for
+        /// following: mask it, or crop without padding.</param>
         /// <returns>A 0-dim loss, the predictions' dtype and device.</returns>
         public static Tensor feature_similarity_loss(Tensor features, Tensor predictions, Posterior posterior = Posterior.Binomial,
-            double mu = 2.5, double? sigma = 5, double px = 1, double py = 2, int? windowRadius = null)
+            double mu = 2.5, double? sigma = 5, double px = 1, double py = 2, int? windowRadius = null, Tensor? mask = null)
         {
             Check.Map(features, 4, nameof(features), "(B, Cx, h, w)");
             Check.Map(predictions, 4, nameof(predictions), "(B, Cy, h, w)");
@@ -41,15 +45,27 @@ namespace Hfpl.Losses
             if (windowRadius is { } r && r < 1)
                 throw new ArgumentOutOfRangeException(nameof(windowRadius), r, "windowRadius must be at least 1 (or null for the exact loss).");
             var parameters = FeatureSimilarityParameters.Create(posterior, mu, sigma, px, py);
+            if (mask is not null) CheckMask(mask, predictions);
 
             using var scope = torch.NewDisposeScope();
             var f = features.detach().to(predictions.dtype);
             var u = predictions.detach();
+            var m = mask?.detach().to(predictions.dtype);
             var (sum, gradient) = windowRadius is { } radius
-                ? WindowedPairwiseKernel.Compute(f, u, radius, parameters)
-                : ExactPairwiseKernel.Compute(f, u, parameters);
+                ? WindowedPairwiseKernel.Compute(f, u, radius, parameters, m)
+                : ExactPairwiseKernel.Compute(f, u, parameters, m);
             var scale = -1.0 / (predictions.shape[0] * predictions.shape[2] * predictions.shape[3]);
             return AnalyticGradient.Attach(sum.mul_(scale), predictions, gradient.mul_(scale)).MoveToOuterDisposeScope();
+        }
+
+        static void CheckMask(Tensor mask, Tensor predictions)
+        {
+            Check.Map(mask, 4, nameof(mask), "(B, 1, h, w)");
+            Check.SameDevice(predictions, mask, nameof(mask));
+            if (mask.shape[1] != 1) throw new ArgumentException($"mask must have shape (B, 1, h, w), got {Check.Shape(mask)}.", nameof(mask));
+            Check.SameBatchAndGrid(predictions, nameof(predictions), mask, nameof(mask));
+            using var scope = torch.NewDisposeScope();
+            if (!(mask.min().to(ScalarType.Float64).item<double>() >= 0)) throw new ArgumentException("mask must not be negative.", nameof(mask));
         }
 
         /// <summary>Creates a <see cref="Modules.FeatureSimilarityLoss"/>; parameters as in <see cref="feature_similarity_loss"/>.</summary>
@@ -112,10 +128,17 @@ namespace Hfpl.Losses.Modules
         /// <param name="features">Image features <c>(B, Cx, h, w)</c> in [0, 1].</param>
         /// <param name="predictions">Predictions <c>(B, Cy, h, w)</c>.</param>
         /// <returns>A 0-dim loss.</returns>
-        public override Tensor forward(Tensor features, Tensor predictions)
+        public override Tensor forward(Tensor features, Tensor predictions) => forward(features, predictions, null);
+
+        /// <summary>Computes <c>weight * L_FS</c> with cell weights (see the <c>mask</c> of <see cref="losses.feature_similarity_loss"/>).</summary>
+        /// <param name="features">Image features <c>(B, Cx, h, w)</c> in [0, 1].</param>
+        /// <param name="predictions">Predictions <c>(B, Cy, h, w)</c>.</param>
+        /// <param name="mask">Cell weights <c>(B, 1, h, w)</c> in [0, 1], or null.</param>
+        /// <returns>A 0-dim loss.</returns>
+        public Tensor forward(Tensor features, Tensor predictions, Tensor? mask)
         {
             using var scope = torch.NewDisposeScope();
-            var loss = losses.feature_similarity_loss(features, predictions, Posterior, Mu, Sigma, Px, Py, WindowRadius);
+            var loss = losses.feature_similarity_loss(features, predictions, Posterior, Mu, Sigma, Px, Py, WindowRadius, mask);
             return (Weight == 1.0 ? loss : loss * Weight).MoveToOuterDisposeScope();
         }
     }

@@ -14,8 +14,9 @@ internal static class LiteralFeatureSimilarity
     /// <param name="predictions">Predictions <c>(B, Cy, h, w)</c>.</param>
     /// <param name="p">Hyper-parameters.</param>
     /// <param name="radius">Null for all pairs, else only pairs at most this many grid cells apart along each axis.</param>
+    /// <param name="mask">Cell weights <c>(B, 1, h, w)</c>, or null: pair (i, j) is weighted by <c>m_i m_j</c>.</param>
     /// <returns>The 0-dim loss, differentiable with respect to <paramref name="predictions"/>.</returns>
-    public static Tensor Loss(Tensor features, Tensor predictions, FeatureSimilarityParameters p, int? radius = null)
+    public static Tensor Loss(Tensor features, Tensor predictions, FeatureSimilarityParameters p, int? radius = null, Tensor? mask = null)
     {
         using var scope = torch.NewDisposeScope();
         var (batch, cx, h, w) = (features.shape[0], features.shape[1], features.shape[2], features.shape[3]);
@@ -37,6 +38,11 @@ internal static class LiteralFeatureSimilarity
             : torch.full_like(squaredDistance, 1.0 / (h * w));
         if (radius is { } r) kernel = kernel * (axisDistance <= r + 1e-9).to(kernel.dtype);
 
+        if (mask is not null)
+        {
+            var m = mask.detach().to(predictions.dtype).reshape(batch, h * w);
+            kernel = kernel * (m.unsqueeze(2) * m.unsqueeze(1));
+        }
         var loss = -(kernel * dy * weight).sum() / (batch * h * w);
         return loss.MoveToOuterDisposeScope();
     }

@@ -17,8 +17,9 @@ internal static class WindowedPairwiseKernel
     /// <param name="predictions">Predictions <c>(B, Cy, h, w)</c>, detached.</param>
     /// <param name="radius">Largest pair distance in grid cells.</param>
     /// <param name="p">Hyper-parameters.</param>
+    /// <param name="mask">Cell weights <c>(B, 1, h, w)</c>, or null: pair (i, j) is weighted by <c>m_i m_j</c>.</param>
     /// <returns>The pair sum (0-dim) and its gradient <c>(B, Cy, h, w)</c>.</returns>
-    public static (Tensor Value, Tensor Gradient) Compute(Tensor features, Tensor predictions, int radius, in FeatureSimilarityParameters p)
+    public static (Tensor Value, Tensor Gradient) Compute(Tensor features, Tensor predictions, int radius, in FeatureSimilarityParameters p, Tensor? mask = null)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
@@ -45,6 +46,7 @@ internal static class WindowedPairwiseKernel
             };
             var weight = ColourEdgeWeight.FromDistancesInPlace(distance, divisor, p)
                 .mul_(p.SpatialKernel(dy, dx, h, w)).unsqueeze(1);             // (B, 1, h', w')
+            if (mask is not null) weight = weight.mul_(First(mask)).mul_(Second(mask));
 
             var difference = First(predictions) - Second(predictions);
             value.add_((weight * PredictionDistance.Value(difference, 1, p).unsqueeze(1)).sum().mul_(2.0));

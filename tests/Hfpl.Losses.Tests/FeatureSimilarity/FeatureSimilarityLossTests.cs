@@ -102,6 +102,34 @@ public class FeatureSimilarityLossTests
         TensorAssert.Close(gradLiteral, gradWindowed, 1e-8, 1e-12, "gradient");
     }
 
+    [Theory]
+    [InlineData(null, Posterior.Binomial, 2.0)]
+    [InlineData(null, Posterior.Multinomial, 3.0)]
+    [InlineData(2, Posterior.Binomial, 2.0)]
+    [InlineData(2, Posterior.Multinomial, 1.0)]
+    public void A_cell_mask_weights_pairs_as_the_literal_formula_does_and_masked_cells_get_no_gradient(int? radius, Posterior posterior, double py)
+    {
+        var (features, predictions) = RandomInputs(2, 3, 6, 7, seed: 13);
+        using var f = features; using var u = predictions;
+        using var mask = torch.ones(2, 1, 6, 7, ScalarType.Float64);
+        mask[.., .., .., 5..] = torch.tensor(0.0);          // padded columns
+        mask[1, 0, 0, 0] = torch.tensor(0.3);
+        var parameters = new FeatureSimilarityParameters(posterior, 2.5, 1.5, 1, py);
+        Tensor Ours(Tensor x) => losses.feature_similarity_loss(f, x, posterior, 2.5, 1.5, 1, py, radius, mask);
+        Tensor Literal(Tensor x) => LiteralFeatureSimilarity.Loss(f, x, parameters, radius, mask);
+        using var ours = Ours(u);
+        using var literal = Literal(u);
+        TensorAssert.Close(literal.item<double>(), ours.item<double>(), 1e-10, what: "loss");
+        using var gradOurs = FiniteDifferences.Autograd(Ours, u);
+        using var gradLiteral = FiniteDifferences.Autograd(Literal, u);
+        TensorAssert.Close(gradLiteral, gradOurs, 1e-8, 1e-12, "gradient");
+        Assert.Equal(0.0, gradOurs[.., .., .., 5..].abs().max().item<double>());
+        using var ones = torch.ones_like(mask);
+        using var withOnes = losses.feature_similarity_loss(f, u, posterior, 2.5, 1.5, 1, py, radius, ones);
+        using var plain = losses.feature_similarity_loss(f, u, posterior, 2.5, 1.5, 1, py, radius);
+        TensorAssert.Close(plain.item<double>(), withOnes.item<double>(), 1e-12);
+    }
+
     [Fact]
     public void Windowed_path_with_a_radius_covering_the_grid_equals_the_exact_path()
     {
@@ -236,6 +264,9 @@ public class FeatureSimilarityLossTests
         { "px", () => losses.feature_similarity_loss(torch.rand(1, 3, 4, 4), torch.rand(1, 2, 4, 4), px: 0.5) },
         { "mu", () => losses.feature_similarity_loss(torch.rand(1, 3, 4, 4), torch.rand(1, 2, 4, 4), mu: double.NaN) },
         { "windowRadius", () => losses.feature_similarity_loss(torch.rand(1, 3, 4, 4), torch.rand(1, 2, 4, 4), windowRadius: 0) },
+        { "mask", () => losses.feature_similarity_loss(torch.rand(1, 3, 4, 4), torch.rand(1, 2, 4, 4), mask: torch.ones(1, 2, 4, 4)) },
+        { "mask", () => losses.feature_similarity_loss(torch.rand(1, 3, 4, 4), torch.rand(1, 2, 4, 4), mask: torch.ones(1, 1, 4, 5)) },
+        { "mask", () => losses.feature_similarity_loss(torch.rand(1, 3, 4, 4), torch.rand(1, 2, 4, 4), mask: torch.full(1, 1, 4, 4, -1.0)) },
     };
 
     [Theory]
