@@ -35,7 +35,7 @@ public sealed class CamBaseline : WsssBaseline
     }
 
     /// <inheritdoc />
-    public override LossTerms TrainingLosses(Tensor images, Tensor labels)
+    public override LossTerms TrainingLosses(Tensor images, Tensor labels, Tensor? valid = null)
     {
         using var scope = NewDisposeScope();
         var logits = Logits(images);
@@ -47,7 +47,7 @@ public sealed class CamBaseline : WsssBaseline
         }
         else
         {
-            var (classification, featureSimilarity) = AddOn.forward(images, logits, pooled, labels);
+            var (classification, featureSimilarity) = AddOn.forward(images, logits, pooled, labels, valid);
             terms.Add("cls+is", classification.MoveToOuterDisposeScope());
             terms.Add("fsl", featureSimilarity.MoveToOuterDisposeScope());
         }

@@ -40,14 +40,17 @@ public sealed class HfplAddOn : nn.Module
     /// <param name="logits">Foreground CAM logits <c>(B, K, h, w)</c>.</param>
     /// <param name="pooledLogits">The baseline's GAP scores <c>(B, K)</c>.</param>
     /// <param name="labels">Image labels <c>(B, K)</c>.</param>
-    public (Tensor Classification, Tensor FeatureSimilarity) forward(Tensor images, Tensor logits, Tensor pooledLogits, Tensor labels)
+    /// <param name="valid">1 on image pixels, 0 on padding <c>(B, 1, H, W)</c>, or null. Each CAM-grid cell is weighted in the
+    /// feature similarity loss by its share of image pixels, so padding edges are not taken for colour edges.</param>
+    public (Tensor Classification, Tensor FeatureSimilarity) forward(Tensor images, Tensor logits, Tensor pooledLogits, Tensor labels, Tensor? valid = null)
     {
         using var scope = NewDisposeScope();
         var sampled = pool.call(logits);
         var classificationLoss = classification.call(pooledLogits, sampled, labels);
         var features = losses.feature_similarity_features(images, logits.shape[2], logits.shape[3]);
         var predictions = hfpl.binomial_predictions(logits, labels);
-        var fsl = featureSimilarity.call(features, predictions);
+        var mask = valid is null ? null : nn.functional.adaptive_avg_pool2d(valid, [logits.shape[2], logits.shape[3]]);
+        var fsl = featureSimilarity.forward(features, predictions, mask);
         return (classificationLoss.MoveToOuterDisposeScope(), fsl.MoveToOuterDisposeScope());
     }
 }

@@ -55,7 +55,7 @@ public sealed class SeamBaseline : WsssBaseline
     }
 
     /// <inheritdoc />
-    public override LossTerms TrainingLosses(Tensor images, Tensor labels)
+    public override LossTerms TrainingLosses(Tensor images, Tensor labels, Tensor? valid = null)
     {
         using var scope = NewDisposeScope();
         var b = images.shape[0];
@@ -91,7 +91,7 @@ public sealed class SeamBaseline : WsssBaseline
         }
         else
         {
-            var (mixed, featureSimilarity) = AddOn.forward(images, v1.Logits[.., 1..], gap1, labels);
+            var (mixed, featureSimilarity) = AddOn.forward(images, v1.Logits[.., 1..], gap1, labels, valid);
             cls1 = mixed;
             terms.Add("fsl", featureSimilarity.MoveToOuterDisposeScope());
         }

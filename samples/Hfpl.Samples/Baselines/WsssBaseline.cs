@@ -35,7 +35,8 @@ public abstract class WsssBaseline : nn.Module
     /// <summary>The named loss terms of one training step.</summary>
     /// <param name="images">RGB images in [0, 1] <c>(B, 3, H, W)</c>.</param>
     /// <param name="labels">Image labels <c>(B, K)</c>.</param>
-    public abstract LossTerms TrainingLosses(Tensor images, Tensor labels);
+    /// <param name="valid">1 on image pixels, 0 on padding <c>(B, 1, H, W)</c>, or null when there is none.</param>
+    public abstract LossTerms TrainingLosses(Tensor images, Tensor labels, Tensor? valid = null);
 
     /// <summary>Class scores for inference <c>(B, K, h', w')</c> (CAM grid or input size), before ReLU and normalisation.</summary>
     /// <param name="images">RGB images in [0, 1] <c>(B, 3, H, W)</c>.</param>

@@ -4,14 +4,15 @@ using static TorchSharp.torch.nn;
 namespace Hfpl.Samples.Training;
 
 /// <summary>
-/// Training-time augmentation of one image: random rescale, random square crop, horizontal flip and colour jitter
-/// (brightness, contrast, saturation). Driven by a seeded <see cref="Random"/>.
+/// Training-time augmentation of one image: random rescale, random square crop (zero padding where the rescaled
+/// image is smaller than the crop), horizontal flip and colour jitter (brightness, contrast, saturation). Driven
+/// by a seeded <see cref="Random"/>. Returns which pixels are image and which are padding.
 /// </summary>
 /// <remarks>
-/// The rescale never leaves the image smaller than the crop, so no crop contains padding. Padding is a flat region
-/// with a strong edge to the image: the feature similarity loss rewards predictions that change across that edge,
-/// which teaches the network to fade its CAMs towards the crop border (seen on MSRC-21, whose 320x213 photographs
-/// were padded in more than half of the 224-pixel crops, as a centre bias of CAM++ and a 14-point mIoU loss).
+/// Padding keeps whole images in view, which matters for image-level labels: a crop that cuts an object out still
+/// carries its label. Padding is also a flat region with a strong edge to the image, and the feature similarity loss
+/// rewards predictions that change across that edge, which teaches the network to fade its CAMs towards the crop
+/// border. So the add-on gets the valid-pixel mask and leaves padded cells out of every pair (its <c>mask</c>).
 /// </remarks>
 public static class Augmentation
 {
@@ -19,13 +20,12 @@ public static class Augmentation
     /// <param name="image">RGB in [0, 1] <c>(3, H, W)</c>.</param>
     /// <param name="options">Crop size, scale range, jitter.</param>
     /// <param name="random">The source of every random choice.</param>
-    /// <returns><c>(3, crop, crop)</c> in [0, 1].</returns>
-    public static Tensor Apply(Tensor image, TrainingOptions options, Random random)
+    /// <returns>The crop <c>(3, crop, crop)</c> in [0, 1], and <c>(1, crop, crop)</c> with 1 on image pixels and 0 on padding.</returns>
+    public static (Tensor Image, Tensor Valid) Apply(Tensor image, TrainingOptions options, Random random)
     {
         using var scope = NewDisposeScope();
         var (h, w) = (image.shape[1], image.shape[2]);
         var scale = options.ScaleRange.Min + random.NextDouble() * (options.ScaleRange.Max - options.ScaleRange.Min);
-        scale = Math.Max(scale, Math.Max((double)options.CropSize / h, (double)options.CropSize / w));
         var (sh, sw) = (Math.Max(1, (long)Math.Round(h * scale)), Math.Max(1, (long)Math.Round(w * scale)));
         var x = functional.interpolate(image.unsqueeze(0), [sh, sw], mode: InterpolationMode.Bilinear, align_corners: false)[0];
 
@@ -36,10 +36,16 @@ public static class Augmentation
         var (ch, cw) = (Math.Min(crop, sh), Math.Min(crop, sw));
         var source = x.narrow(1, sh > crop ? top : 0, ch).narrow(2, sw > crop ? left : 0, cw);
         canvas.narrow(1, sh > crop ? 0 : top, ch).narrow(2, sw > crop ? 0 : left, cw).copy_(source);
+        var valid = zeros([1, crop, crop], image.dtype, image.device);
+        valid.narrow(1, sh > crop ? 0 : top, ch).narrow(2, sw > crop ? 0 : left, cw).fill_(1);
 
-        if (random.NextDouble() < 0.5) canvas = canvas.flip(2);
+        if (random.NextDouble() < 0.5)
+        {
+            canvas = canvas.flip(2);
+            valid = valid.flip(2);
+        }
         if (options.ColourJitter > 0) canvas = Jitter(canvas, options.ColourJitter, random);
-        return canvas.clamp_(0, 1).MoveToOuterDisposeScope();
+        return (canvas.clamp_(0, 1).MoveToOuterDisposeScope(), valid.MoveToOuterDisposeScope());
     }
 
     static Tensor Jitter(Tensor image, double strength, Random random)

@@ -55,9 +55,11 @@ public static class Trainer
                 foreach (var (group, rate) in optimizer.ParamGroups.Zip(baseRates)) group.LearningRate = rate * factor;
 
                 var batch = NextBatch(order, data.Count, options.BatchSize, random);
-                var x = stack(batch.Select(i => Augmentation.Apply(images[i], options, random))).to(device);
+                var crops = batch.Select(i => Augmentation.Apply(images[i], options, random)).ToList();
+                var x = stack(crops.Select(c => c.Image)).to(device);
+                var valid = stack(crops.Select(c => c.Valid)).to(device);
                 var y = stack(batch.Select(i => labels[i])).to(device);
-                using var terms = model.TrainingLosses(x, y);
+                using var terms = model.TrainingLosses(x, y, valid);
                 var total = terms.Total();
                 optimizer.zero_grad();
                 total.backward();
