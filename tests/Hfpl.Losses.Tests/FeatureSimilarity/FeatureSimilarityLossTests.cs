@@ -22,6 +22,17 @@ public class FeatureSimilarityLossTests
         return small.repeat_interleave(4, 2).repeat_interleave(4, 3)[.., .., ..(int)h, ..(int)w].contiguous();
     }
 
+    /// <summary>Asserts that a kernel equals the literal formula in value (1e-10) and autograd gradient (1e-8) at <paramref name="u"/>.</summary>
+    static void AssertMatchesLiteral(Func<Tensor, Tensor> ours, Func<Tensor, Tensor> literal, Tensor u)
+    {
+        using var value = ours(u);
+        using var reference = literal(u);
+        TensorAssert.Close(reference.item<double>(), value.item<double>(), 1e-10, what: "loss");
+        using var gradient = FiniteDifferences.Autograd(ours, u);
+        using var referenceGradient = FiniteDifferences.Autograd(literal, u);
+        TensorAssert.Close(referenceGradient, gradient, 1e-8, 1e-12, "gradient");
+    }
+
     // --- smoke and closed form -------------------------------------------------------------------
 
     [Fact]
@@ -72,12 +83,7 @@ public class FeatureSimilarityLossTests
         Tensor Exact(Tensor x) => losses.feature_similarity_loss(f, x, posterior, 2.5, sigma, px, py);
         Tensor Literal(Tensor x) => LiteralFeatureSimilarity.Loss(f, x, parameters);
 
-        using var exact = Exact(u);
-        using var literal = Literal(u);
-        TensorAssert.Close(literal.item<double>(), exact.item<double>(), 1e-10, what: "loss");
-        using var gradExact = FiniteDifferences.Autograd(Exact, u);
-        using var gradLiteral = FiniteDifferences.Autograd(Literal, u);
-        TensorAssert.Close(gradLiteral, gradExact, 1e-8, 1e-12, "gradient");
+        AssertMatchesLiteral(Exact, Literal, u);
     }
 
     [Theory]
@@ -94,12 +100,7 @@ public class FeatureSimilarityLossTests
         Tensor Windowed(Tensor x) => losses.feature_similarity_loss(f, x, posterior, 2.5, 1.5, 1, py, windowRadius: radius);
         Tensor Literal(Tensor x) => LiteralFeatureSimilarity.Loss(f, x, parameters, radius);
 
-        using var windowed = Windowed(u);
-        using var literal = Literal(u);
-        TensorAssert.Close(literal.item<double>(), windowed.item<double>(), 1e-10, what: "loss");
-        using var gradWindowed = FiniteDifferences.Autograd(Windowed, u);
-        using var gradLiteral = FiniteDifferences.Autograd(Literal, u);
-        TensorAssert.Close(gradLiteral, gradWindowed, 1e-8, 1e-12, "gradient");
+        AssertMatchesLiteral(Windowed, Literal, u);
     }
 
     [Theory]
@@ -117,12 +118,8 @@ public class FeatureSimilarityLossTests
         var parameters = new FeatureSimilarityParameters(posterior, 2.5, 1.5, 1, py);
         Tensor Ours(Tensor x) => losses.feature_similarity_loss(f, x, posterior, 2.5, 1.5, 1, py, radius, mask);
         Tensor Literal(Tensor x) => LiteralFeatureSimilarity.Loss(f, x, parameters, radius, mask);
-        using var ours = Ours(u);
-        using var literal = Literal(u);
-        TensorAssert.Close(literal.item<double>(), ours.item<double>(), 1e-10, what: "loss");
+        AssertMatchesLiteral(Ours, Literal, u);
         using var gradOurs = FiniteDifferences.Autograd(Ours, u);
-        using var gradLiteral = FiniteDifferences.Autograd(Literal, u);
-        TensorAssert.Close(gradLiteral, gradOurs, 1e-8, 1e-12, "gradient");
         Assert.Equal(0.0, gradOurs[.., .., .., 5..].abs().max().item<double>());
         using var ones = torch.ones_like(mask);
         using var withOnes = losses.feature_similarity_loss(f, u, posterior, 2.5, 1.5, 1, py, radius, ones);
