@@ -96,14 +96,8 @@ internal static class ExactPairwiseKernel
     static (Tensor? Rows, Tensor? Columns) SeparableSpatialKernel(long h, long w, in FeatureSimilarityParameters p, ScalarType dtype, Device device)
     {
         if (p.Sigma is not { } sigma) return (null, null);
-        Tensor Gaussian(long size)
-        {
-            var position = torch.arange(size, ScalarType.Float64, device);
-            var offset = position.unsqueeze(1) - position.unsqueeze(0);
-            return torch.exp(-offset.square() / (2 * sigma * sigma));
-        }
-        var rows = Gaussian(h).to(dtype);
-        var columns = (Gaussian(w) / (2 * Math.PI * sigma * sigma)).to(dtype);
+        var rows = torch.tensor(FusedPairWeights.Gaussian<double>((int)h, sigma, 1.0), [h, h]).to(dtype, device);
+        var columns = torch.tensor(FusedPairWeights.Gaussian<double>((int)w, sigma, 1 / (2 * Math.PI * sigma * sigma)), [w, w]).to(dtype, device);
         return (rows, columns);
     }
 }

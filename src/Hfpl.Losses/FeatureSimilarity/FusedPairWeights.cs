@@ -95,7 +95,7 @@ internal static class FusedPairWeights
     }
 
     /// <summary><c>G[i, j] = scale exp(-(i - j)^2 / (2 sigma^2))</c>, or <c>scale</c> everywhere without sigma; row-major size x size.</summary>
-    static T[] Gaussian<T>(int size, double? sigma, double scale) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static T[] Gaussian<T>(int size, double? sigma, double scale) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var g = new T[size * size];
         for (var i = 0; i < size; i++)

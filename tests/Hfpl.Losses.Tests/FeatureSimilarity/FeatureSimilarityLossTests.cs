@@ -87,6 +87,21 @@ public class FeatureSimilarityLossTests
     }
 
     [Theory]
+    [InlineData(Posterior.Binomial, 5.0)]
+    [InlineData(Posterior.Multinomial, null)]
+    public void The_tensor_path_used_off_the_fused_kernel_equals_the_literal_formula(Posterior posterior, double? sigma)
+    {
+        // px = 1.5 is outside the fused CPU pass (px 1 or 2), so this runs the cdist path that GPUs take.
+        var (features, predictions) = RandomInputs(2, 4, 5, 6, seed: 17);
+        using var f = features; using var u = predictions;
+        using var mask = torch.ones(2, 1, 5, 6, ScalarType.Float64);
+        mask[.., .., .., 5..] = torch.tensor(0.0);
+        var parameters = new FeatureSimilarityParameters(posterior, 2.5, sigma, 1.5, 2);
+        AssertMatchesLiteral(x => losses.feature_similarity_loss(f, x, posterior, 2.5, sigma, 1.5, 2, mask: mask),
+            x => LiteralFeatureSimilarity.Loss(f, x, parameters, mask: mask), u);
+    }
+
+    [Theory]
     [InlineData(1, Posterior.Binomial, 2.0)]
     [InlineData(2, Posterior.Binomial, 2.0)]
     [InlineData(3, Posterior.Multinomial, 2.0)]
