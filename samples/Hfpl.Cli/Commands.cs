@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Hfpl.Evaluation;
 using Hfpl.Native;
+using Hfpl.Samples.Baselines;
 using Hfpl.Samples.Data;
 using Hfpl.Samples.Experiments;
 using Hfpl.Samples.Inference;
@@ -25,24 +26,32 @@ public static class Commands
         """;
 
     static readonly string[] TrainingOptionNames = ["steps", "batch", "crop", "lr", "seed", "backbone", "output-stride"];
+    static readonly string[] AddOnOptionNames = ["is-lambda", "fsl-weight", "fsl-sigma", "fsl-window"];
+    const string AddOnHelp = """
+              Add-on ("++") hyper-parameters, defaults from the paper: --is-lambda 0.2 (importance sampling share of the
+              classification loss), --fsl-weight 1 (0 switches the feature similarity loss off), --fsl-sigma 5 (CAM-grid
+              cells, or 'none' for the uniform kernel), --fsl-window R (windowed FSL of radius R cells; default exact).
+            """;
 
     public static string Help(string command) => command switch
     {
         "demo" => """
             hfpl demo [--data DIR] [--out DIR] [--baseline cam|seam] [--seeds 0,1,2] [--steps N] [--batch N] [--crop N] [--lr X]
                       [--backbone small|resnet18] [--output-stride 4|8|16|32] [--scales 0.5,1,1.5,2] [--split train]
+                      [--is-lambda X] [--fsl-weight X] [--fsl-sigma X|none] [--fsl-window R]
               Trains a baseline (CAM or SEAM) and its "++" variant with the same seed on the same data and evaluates their pseudo-labels
               (mIoU with the background-threshold sweep, contour F-score). Without --data: the built-in
               synthetic data and a small CNN, first pretrained as a plain classifier for --pretrain-steps
               (450) on other synthetic images; with --data: an MSRC-layout or VOC 2012 folder and the
               ImageNet-pretrained ResNet-18. Writes to --out (default out/demo): comparison.json,
               miou_vs_threshold.png, and per variant pseudo_labels/, overlays/, model.bin.
-            """,
+            """ + AddOnHelp,
         "train" => """
             hfpl train --data DIR --checkpoint FILE [--addon] [--baseline cam|seam] [--backbone small|resnet18]
                        [--output-stride 8|16|32] [--steps N] [--batch N] [--crop N] [--lr X] [--seed N] [--split train]
+                       [--is-lambda X] [--fsl-weight X] [--fsl-sigma X|none] [--fsl-window R]
               Trains one baseline (with --addon: its "++" variant) and saves FILE and FILE.json.
-            """,
+            """ + AddOnHelp,
         "infer" => """
             hfpl infer --data DIR --checkpoint FILE --out DIR [--scales 0.5,1,1.5,2] [--split train]
               Multi-scale, flipped CAMs of every image; writes pseudo_labels/*.png (palette), overlays/*.png and
@@ -66,7 +75,7 @@ public static class Commands
 
     public static int Demo(string[] args)
     {
-        var options = new CommandLine("demo", args, ["data", "out", "seeds", "scales", "split", "pretrain-steps", "baseline", .. TrainingOptionNames], []);
+        var options = new CommandLine("demo", args, ["data", "out", "seeds", "scales", "split", "pretrain-steps", "baseline", .. TrainingOptionNames, .. AddOnOptionNames], []);
         var data = options.Folder("data");
         var synthetic = data is null;
         var training = TrainingFrom(options, synthetic);
@@ -76,6 +85,7 @@ public static class Commands
             Backbone = options.Choice("backbone", synthetic ? "small" : "resnet18", ModelSpec.Backbones),
             OutputStride = options.Int("output-stride", synthetic ? 4 : 16, 4, 32),
             Training = training,
+            AddOn = AddOnFrom(options),
             Seeds = Seeds(options),
             Scales = options.Doubles("scales"),
             // The small CNN has no pretrained weights: it is pretrained as a plain classifier on other synthetic images
@@ -90,7 +100,7 @@ public static class Commands
         var dataset = DataSource.Open(data, options.String("split", "train")!);
         Console.WriteLine($"hfpl demo: {dataset.Info.Name}, {dataset.Count} images, {dataset.Info.NumLabels} classes; " +
                           $"{settings.Backbone} backbone, {settings.Training.Steps} steps of {settings.Training.BatchSize} crops of {settings.Training.CropSize} px, " +
-                          $"seeds {string.Join(",", settings.Seeds)}; output in {output}");
+                          $"seeds {string.Join(",", settings.Seeds)}; add-on {settings.AddOn}; output in {output}");
         var clock = Stopwatch.StartNew();
         var results = Comparison.Run(dataset, settings, output, Console.Error);
         ComparisonReport.WriteJson(Path.Combine(output, "comparison.json"), results, new { dataset = dataset.Info.Name, images = dataset.Count, settings });
@@ -105,21 +115,24 @@ public static class Commands
 
     public static int Train(string[] args)
     {
-        var options = new CommandLine("train", args, ["data", "checkpoint", "baseline", "split", .. TrainingOptionNames], ["addon"]);
+        var options = new CommandLine("train", args, ["data", "checkpoint", "baseline", "split", .. TrainingOptionNames, .. AddOnOptionNames], ["addon"]);
         var data = options.Folder("data") ?? throw new UsageException("train: --data is required");
         var checkpoint = options.Required("checkpoint");
         var backbone = options.Choice("backbone", "resnet18", ModelSpec.Backbones);
         var stride = options.Int("output-stride", backbone == "small" ? 8 : 16, 4, 32);
         CheckStride(options, backbone, stride);
         var training = TrainingFrom(options, synthetic: false);
+        var addOn = AddOnFrom(options);
+        if (!options.Has("addon") && AddOnOptionNames.FirstOrDefault(options.Has) is { } stray)
+            throw new UsageException($"train: --{stray} sets an add-on hyper-parameter; it needs --addon");
         TorchNative.EnsureLoaded();
         var dataset = DataSource.Open(data, options.String("split", "train")!);
-        var spec = new ModelSpec(options.Choice("baseline", "cam", ModelSpec.Baselines), options.Has("addon"), backbone, stride, dataset.Info.NumLabels, training.Seed);
+        var spec = new ModelSpec(options.Choice("baseline", "cam", ModelSpec.Baselines), options.Has("addon"), backbone, stride, dataset.Info.NumLabels, training.Seed, options.Has("addon") ? addOn : null);
         TorchSharp.torch.manual_seed(training.Seed);
         using var model = spec.Create();
         var report = Trainer.Train(model, dataset.ToList(), training with { CheckpointPath = checkpoint }, Console.Error, spec.DisplayName);
         spec.Save(checkpoint);
-        Console.WriteLine($"{spec.DisplayName}: trained {training.Steps} steps in {report.Elapsed:hh\\:mm\\:ss}; " +
+        Console.WriteLine($"{spec.DisplayName}{(spec.AddOnSettings is { } a ? $" ({a})" : "")}: trained {training.Steps} steps in {report.Elapsed:hh\\:mm\\:ss}; " +
                           $"loss {string.Join(", ", report.LastLosses.Select(kv => $"{kv.Key} {kv.Value:F4}"))}; saved {checkpoint}");
         return 0;
     }
@@ -176,6 +189,12 @@ public static class Commands
         LearningRate = options.Double("lr", 0.01, 1e-6, 10),
         Seed = options.Int("seed", 0, 0, int.MaxValue),
     };
+
+    static AddOnSettings AddOnFrom(CommandLine options) => new(
+        Lambda: options.Double("is-lambda", 0.2, 0, 1),
+        FslWeight: options.Double("fsl-weight", 1.0, 0, 1000),
+        Sigma: options.String("fsl-sigma") == "none" ? null : options.Double("fsl-sigma", 5, 1e-3, 1e6),
+        WindowRadius: options.Has("fsl-window") ? options.Int("fsl-window", 0, 1, 4096) : null);
 
     static IReadOnlyList<int> Seeds(CommandLine options)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Hfpl.Samples.Baselines;
 using Hfpl.Samples.Data;
 using Hfpl.Samples.Inference;
 using Hfpl.Samples.Training;
@@ -17,6 +18,8 @@ public sealed record ComparisonSettings
     public string Backbone { get; init; } = "small";
     /// <summary>Backbone output stride.</summary>
     public int OutputStride { get; init; } = 8;
+    /// <summary>The "++" variant's add-on hyper-parameters (the paper's by default).</summary>
+    public AddOnSettings AddOn { get; init; } = new();
     /// <summary>Training settings; the seed is replaced by each of <see cref="Seeds"/>.</summary>
     public TrainingOptions Training { get; init; } = new();
     /// <summary>Seeds; every variant is trained once per seed.</summary>
@@ -49,7 +52,7 @@ public static class Comparison
         foreach (var seed in settings.Seeds)
         foreach (var addOn in new[] { false, true })
         {
-            var spec = new ModelSpec(settings.Baseline, addOn, settings.Backbone, settings.OutputStride, dataset.Info.NumLabels, seed);
+            var spec = new ModelSpec(settings.Baseline, addOn, settings.Backbone, settings.OutputStride, dataset.Info.NumLabels, seed, addOn ? settings.AddOn : null);
             var folder = Path.Combine(outputFolder, $"{spec.DisplayName.ToLowerInvariant().Replace("+", "p")}-seed{seed}");
             Directory.CreateDirectory(folder);
             TorchSharp.torch.manual_seed(seed);

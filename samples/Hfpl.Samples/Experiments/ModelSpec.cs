@@ -13,7 +13,8 @@ namespace Hfpl.Samples.Experiments;
 /// <param name="OutputStride">Backbone output stride (resnet18: 8, 16 or 32).</param>
 /// <param name="Classes">K, foreground classes.</param>
 /// <param name="Seed">Seed of the add-on's sampler.</param>
-public sealed record ModelSpec(string Baseline, bool AddOn, string Backbone, int OutputStride, int Classes, int Seed)
+/// <param name="AddOnSettings">The add-on's hyper-parameters when <paramref name="AddOn"/> is set; null for the paper's defaults.</param>
+public sealed record ModelSpec(string Baseline, bool AddOn, string Backbone, int OutputStride, int Classes, int Seed, AddOnSettings? AddOnSettings = null)
 {
     /// <summary>The baselines this build knows.</summary>
     public static readonly string[] Baselines = ["cam", "seam"];
@@ -30,7 +31,7 @@ public sealed record ModelSpec(string Baseline, bool AddOn, string Backbone, int
             "resnet18" => new ResNet18Backbone(OutputStride),
             _ => throw new ArgumentException($"Unknown backbone '{Backbone}'.", nameof(Backbone)),
         };
-        var addOn = AddOn ? new HfplAddOn(seed: Seed) : null;
+        var addOn = AddOn ? (AddOnSettings ?? new AddOnSettings()).Create(Seed) : null;
         return Baseline switch
         {
             "cam" => new CamBaseline(backbone, Classes, addOn),

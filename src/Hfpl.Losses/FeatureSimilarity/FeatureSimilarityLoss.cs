@@ -51,9 +51,9 @@ namespace Hfpl.Losses
             var f = features.detach().to(predictions.dtype);
             var u = predictions.detach();
             var m = mask?.detach().to(predictions.dtype);
-            var (sum, gradient) = windowRadius is { } radius
-                ? WindowedPairwiseKernel.Compute(f, u, radius, parameters, m)
-                : ExactPairwiseKernel.Compute(f, u, parameters, m);
+            var (sum, gradient) = windowRadius is not { } radius ? ExactPairwiseKernel.Compute(f, u, parameters, m)
+                : FusedWindowedKernel.Supports(f, parameters) ? FusedWindowedKernel.Compute(f, u, radius, parameters, m)
+                : WindowedPairwiseKernel.Compute(f, u, radius, parameters, m);
             var scale = -1.0 / (predictions.shape[0] * predictions.shape[2] * predictions.shape[3]);
             return AnalyticGradient.Attach(sum.mul_(scale), predictions, gradient.mul_(scale)).MoveToOuterDisposeScope();
         }

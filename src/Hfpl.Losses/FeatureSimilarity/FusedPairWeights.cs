@@ -38,21 +38,17 @@ internal static class FusedPairWeights
         var rowGaussian = Gaussian<T>(height, p.Sigma, 1.0);
         // The 1 / (2 pi sigma^2) normaliser (or the flat kernel 1 / (h w)) is folded into the column factor.
         var columnGaussian = Gaussian<T>(width, p.Sigma, p.Sigma is { } s ? 1 / (2 * Math.PI * s * s) : 1.0 / (h * w));
-        var tanhScale = T.CreateChecked(p.TanhScale);
-        var inverseDivisor = T.CreateChecked(1 / divisor);
-        var eps = T.CreateChecked(FeatureSimilarityParameters.DistanceEpsilon);
-        var twoEpsPlusOne = T.CreateChecked(1 + 2 * FeatureSimilarityParameters.DistanceEpsilon);
-        var squared = p.Px == 2;
+        var edge = new EdgeWeightLanes<T>(divisor, p);
         // Raw pointers stay valid: both tensors are alive and contiguous for the whole call.
-        var featurePointer = Pointer<T>(features);
-        var blockPointer = Pointer<T>(block);
+        var featurePointer = TensorMemory.Pointer<T>(features);
+        var blockPointer = TensorMemory.Pointer<T>(block);
 
         Parallel.For(0, rows, row =>
         {
             var cell = (int)first + row;
             var (yi, xi) = (cell / width, cell % width);
-            var f = Span<T>(featurePointer, channels * n);
-            var output = Span<T>((nint)((long)blockPointer + (long)row * n * SizeOf<T>()), n);
+            var f = TensorMemory.Span<T>(featurePointer, 0, channels * n);
+            var output = TensorMemory.Span<T>(blockPointer, (long)row * n, n);
             Span<T> own = stackalloc T[channels];
             for (var c = 0; c < channels; c++) own[c] = f[c * n + cell];
             var columns = columnGaussian.AsSpan(xi * width, width);
@@ -66,29 +62,14 @@ internal static class FusedPairWeights
                 {
                     var distance = Vector<T>.Zero;
                     for (var c = 0; c < channels; c++)
-                    {
-                        var difference = new Vector<T>(f.Slice(c * n + start + xj, vectorSize)) - new Vector<T>(own[c]);
-                        distance += squared ? difference * difference : Vector.Abs(difference);
-                    }
-                    if (squared) distance = Vector.SquareRoot(distance);
-                    var a = Vector.Min(distance * inverseDivisor, Vector<T>.One) + new Vector<T>(eps);
-                    var ratio = a / (new Vector<T>(twoEpsPlusOne) - a);
-                    var weight = Vector<T>.One - new Vector<T>(T.CreateChecked(2)) / (ratio * ratio * tanhScale + Vector<T>.One);
-                    (weight * rowFactor * new Vector<T>(columns.Slice(xj, vectorSize))).CopyTo(output.Slice(start + xj, vectorSize));
+                        distance = edge.Accumulate(distance, new Vector<T>(f.Slice(c * n + start + xj, vectorSize)) - new Vector<T>(own[c]));
+                    (edge.Weight(distance) * rowFactor * new Vector<T>(columns.Slice(xj, vectorSize))).CopyTo(output.Slice(start + xj, vectorSize));
                 }
                 for (; xj < width; xj++)
                 {
                     var distance = T.Zero;
-                    for (var c = 0; c < channels; c++)
-                    {
-                        var difference = f[c * n + start + xj] - own[c];
-                        distance += squared ? difference * difference : T.Abs(difference);
-                    }
-                    if (squared) distance = T.Sqrt(distance);
-                    var a = T.Min(distance * inverseDivisor, T.One) + eps;
-                    var ratio = a / (twoEpsPlusOne - a);
-                    var weight = T.One - T.CreateChecked(2) / (ratio * ratio * tanhScale + T.One);
-                    output[start + xj] = weight * rowFactor * columns[xj];
+                    for (var c = 0; c < channels; c++) distance = edge.Accumulate(distance, f[c * n + start + xj] - own[c]);
+                    output[start + xj] = edge.Weight(distance) * rowFactor * columns[xj];
                 }
             }
         });
@@ -103,13 +84,4 @@ internal static class FusedPairWeights
                 g[i * size + j] = T.CreateChecked(sigma is { } s ? scale * Math.Exp(-(double)(i - j) * (i - j) / (2 * s * s)) : scale);
         return g;
     }
-
-    static unsafe nint Pointer<T>(Tensor t) where T : unmanaged
-    {
-        fixed (byte* start = t.bytes) return (nint)start;
-    }
-
-    static unsafe Span<T> Span<T>(nint pointer, int length) where T : unmanaged => new((void*)pointer, length);
-
-    static unsafe int SizeOf<T>() where T : unmanaged => sizeof(T);
 }

@@ -119,6 +119,42 @@ public class FeatureSimilarityLossTests
     }
 
     [Theory]
+    [InlineData(Posterior.Binomial)]
+    [InlineData(Posterior.Multinomial)]
+    public void Windowed_tensor_path_equals_the_literal_formula(Posterior posterior)
+    {
+        // px = 1.5 takes the tensor path (the one GPUs take) instead of the fused CPU kernel.
+        var (features, predictions) = RandomInputs(2, 3, 6, 7, seed: 12);
+        using var f = features; using var u = predictions;
+        var parameters = new FeatureSimilarityParameters(posterior, 2.5, 1.5, 1.5, 2);
+        Assert.False(FusedWindowedKernel.Supports(f, parameters));
+        AssertMatchesLiteral(x => losses.feature_similarity_loss(f, x, posterior, 2.5, 1.5, 1.5, 2, windowRadius: 2),
+            x => LiteralFeatureSimilarity.Loss(f, x, parameters, 2), u);
+    }
+
+    [Theory]
+    [InlineData(1, 1.0, Posterior.Binomial, false)]
+    [InlineData(3, 2.0, Posterior.Multinomial, true)]
+    [InlineData(1, 1.0, Posterior.Binomial, true)]
+    public void Fused_windowed_kernel_equals_the_tensor_windowed_kernel_in_float32(int batch, double px, Posterior posterior, bool masked)
+    {
+        // A grid width that is not a multiple of the SIMD width, a batch of 1 (channels split across work items) and of 3.
+        var (features, predictions) = RandomInputs(batch, 5, 13, 37, seed: 31, ScalarType.Float32);
+        using var f = features; using var u = predictions;
+        using var mask = masked ? torch.rand([batch, 1, 13, 37], generator: new Generator(2)) : null;
+        var parameters = new FeatureSimilarityParameters(posterior, 2.5, 2.0, px, 2);
+        Assert.True(FusedWindowedKernel.Supports(f, parameters));
+        var (fusedValue, fusedGradient) = FusedWindowedKernel.Compute(f, u, 6, parameters, mask);
+        var (tensorValue, tensorGradient) = WindowedPairwiseKernel.Compute(f, u, 6, parameters, mask);
+        using (fusedValue) using (fusedGradient) using (tensorValue) using (tensorGradient)
+        {
+            Assert.Equal(ScalarType.Float32, fusedGradient.dtype);
+            TensorAssert.Close(tensorValue.item<float>(), fusedValue.item<float>(), 1e-5, what: "value");
+            TensorAssert.Close(tensorGradient, fusedGradient, 1e-4, 1e-6, "gradient");
+        }
+    }
+
+    [Theory]
     [InlineData(null, Posterior.Binomial, 2.0)]
     [InlineData(null, Posterior.Multinomial, 3.0)]
     [InlineData(2, Posterior.Binomial, 2.0)]

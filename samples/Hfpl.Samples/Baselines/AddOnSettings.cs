@@ -1,0 +1,21 @@
+namespace Hfpl.Samples.Baselines;
+
+/// <summary>
+/// The hyper-parameters of the "++" add-on, saved with each checkpoint. The defaults are the paper's binomial
+/// settings for VOC (METHOD.md sections 1 and 2).
+/// </summary>
+/// <param name="Lambda">Weight of the importance sampling term in the classification loss, in [0, 1]: 0.2.</param>
+/// <param name="FslWeight">Weight of the feature similarity loss: 1 (0 switches it off).</param>
+/// <param name="Sigma">Spatial kernel width in CAM-grid cells: 5; null for the uniform kernel <c>1/(h w)</c>.</param>
+/// <param name="WindowRadius">Null for the exact FSL, else the window radius in grid cells.</param>
+/// <param name="Samples">S, draws per (image, class): 10.</param>
+public sealed record AddOnSettings(double Lambda = 0.2, double FslWeight = 1.0, double? Sigma = 5, int? WindowRadius = null, int Samples = 10)
+{
+    /// <summary>Builds the add-on module with these settings and a sampler seed.</summary>
+    public HfplAddOn Create(long seed) => new(Samples, Lambda, FslWeight, Sigma, WindowRadius, seed);
+
+    /// <summary>A short description, e.g. "lambda 0.2, FSL weight 1, sigma 5".</summary>
+    public override string ToString() =>
+        FormattableString.Invariant($"lambda {Lambda}, FSL weight {FslWeight}, sigma {(Sigma is { } s ? s.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none")}") +
+        (WindowRadius is { } r ? $", window {r}" : "") + (Samples != 10 ? $", S {Samples}" : "");
+}
