@@ -47,6 +47,12 @@ public static partial class hfpl
         CheckSamplingArguments(logits, samples, hasBackground, epsilon);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
+        if (FusedInverseCdfSampler.Supports(logits))
+        {
+            var maps = posterior == Posterior.Binomial ? logits.detach() : torch.softmax(logits.detach(), 1);
+            return FusedInverseCdfSampler.Sample(maps, hasBackground ? 1 : 0, posterior == Posterior.Binomial, epsilon, samples, generator)
+                .MoveToOuterDisposeScope();
+        }
         var mass = ForegroundProbabilities(logits.detach(), posterior, hasBackground).flatten(2) + epsilon;
         var (b, k, n) = (mass.shape[0], mass.shape[1], mass.shape[2]);
         var indices = InverseCdfSampler.Sample(mass.reshape(b * k, n), samples, generator).view(b, k, samples);

@@ -1,3 +1,4 @@
+using Hfpl.Internal;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using TorchSharp;

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Hfpl.Losses.FeatureSimilarity;
+namespace Hfpl.Internal;
 
 /// <summary>
 /// Raw access to the storage of contiguous CPU tensors for the fused C# kernels. The caller keeps each tensor alive
