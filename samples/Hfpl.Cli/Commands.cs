@@ -26,11 +26,12 @@ public static class Commands
         """;
 
     static readonly string[] TrainingOptionNames = ["steps", "batch", "crop", "lr", "seed", "backbone", "output-stride"];
-    static readonly string[] AddOnOptionNames = ["is-lambda", "fsl-weight", "fsl-sigma", "fsl-window"];
+    static readonly string[] AddOnOptionNames = ["is-lambda", "fsl-weight", "fsl-sigma", "fsl-window", "fsl-features"];
     const string AddOnHelp = """
               Add-on ("++") hyper-parameters, defaults from the paper: --is-lambda 0.2 (importance sampling share of the
               classification loss), --fsl-weight 1 (0 switches the feature similarity loss off), --fsl-sigma 5 (CAM-grid
-              cells, or 'none' for the uniform kernel), --fsl-window R (windowed FSL of radius R cells; default exact).
+              cells, or 'none' for the uniform kernel), --fsl-window R (windowed FSL of radius R cells; default exact),
+              --fsl-features bilinear|area (how colours are resized to the CAM grid: bilinear as in the paper, or area averaging).
             """;
 
     public static string Help(string command) => command switch
@@ -38,7 +39,7 @@ public static class Commands
         "demo" => """
             hfpl demo [--data DIR] [--out DIR] [--baseline cam|seam] [--seeds 0,1,2] [--steps N] [--batch N] [--crop N] [--lr X]
                       [--backbone small|resnet18] [--output-stride 4|8|16|32] [--scales 0.5,1,1.5,2] [--split train]
-                      [--is-lambda X] [--fsl-weight X] [--fsl-sigma X|none] [--fsl-window R]
+                      [--is-lambda X] [--fsl-weight X] [--fsl-sigma X|none] [--fsl-window R] [--fsl-features bilinear|area]
               Trains a baseline (CAM or SEAM) and its "++" variant with the same seed on the same data and evaluates their pseudo-labels
               (mIoU with the background-threshold sweep, contour F-score). Without --data: the built-in
               synthetic data and a small CNN, first pretrained as a plain classifier for --pretrain-steps
@@ -49,7 +50,7 @@ public static class Commands
         "train" => """
             hfpl train --data DIR --checkpoint FILE [--addon] [--baseline cam|seam] [--backbone small|resnet18]
                        [--output-stride 8|16|32] [--steps N] [--batch N] [--crop N] [--lr X] [--seed N] [--split train]
-                       [--is-lambda X] [--fsl-weight X] [--fsl-sigma X|none] [--fsl-window R]
+                       [--is-lambda X] [--fsl-weight X] [--fsl-sigma X|none] [--fsl-window R] [--fsl-features bilinear|area]
               Trains one baseline (with --addon: its "++" variant) and saves FILE and FILE.json.
             """ + AddOnHelp,
         "infer" => """
@@ -194,7 +195,8 @@ public static class Commands
         Lambda: options.Double("is-lambda", 0.2, 0, 1),
         FslWeight: options.Double("fsl-weight", 1.0, 0, 1000),
         Sigma: options.String("fsl-sigma") == "none" ? null : options.Double("fsl-sigma", 5, 1e-3, 1e6),
-        WindowRadius: options.Has("fsl-window") ? options.Int("fsl-window", 0, 1, 4096) : null);
+        WindowRadius: options.Has("fsl-window") ? options.Int("fsl-window", 0, 1, 4096) : null,
+        Features: options.Choice("fsl-features", "bilinear", "bilinear", "area") == "area" ? Hfpl.Losses.FeatureResize.Area : Hfpl.Losses.FeatureResize.Bilinear);
 
     static IReadOnlyList<int> Seeds(CommandLine options)
     {

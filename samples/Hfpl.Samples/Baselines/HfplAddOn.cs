@@ -15,6 +15,7 @@ public sealed class HfplAddOn : nn.Module
     readonly ImportanceSamplingPool pool;
     readonly Losses.Modules.ImportanceSamplingLoss classification;
     readonly FeatureSimilarityLoss featureSimilarity;
+    readonly FeatureResize featureResize;
 
     /// <summary>Creates the add-on with the paper's binomial defaults.</summary>
     /// <param name="samples">S, draws per (image, class): 10.</param>
@@ -23,9 +24,12 @@ public sealed class HfplAddOn : nn.Module
     /// <param name="sigma">Spatial kernel width in CAM-grid cells: 5.</param>
     /// <param name="windowRadius">Null for the exact FSL, else a window radius in grid cells.</param>
     /// <param name="seed">Seed of the sampling generator.</param>
-    public HfplAddOn(int samples = 10, double lambda = 0.2, double fslWeight = 1.0, double? sigma = 5, int? windowRadius = null, long? seed = null)
+    /// <param name="features">How the FSL's colour features are resized to the CAM grid.</param>
+    public HfplAddOn(int samples = 10, double lambda = 0.2, double fslWeight = 1.0, double? sigma = 5, int? windowRadius = null, long? seed = null,
+        FeatureResize features = FeatureResize.Bilinear)
         : base(nameof(HfplAddOn))
     {
+        featureResize = features;
         pool = hfpl.ImportanceSamplingPool(samples, seed: seed);
         classification = losses.ImportanceSamplingLoss(lambda);
         featureSimilarity = losses.FeatureSimilarityLoss(sigma: sigma, weight: fslWeight, windowRadius: windowRadius);
@@ -47,7 +51,7 @@ public sealed class HfplAddOn : nn.Module
         using var scope = NewDisposeScope();
         var sampled = pool.call(logits);
         var classificationLoss = classification.call(pooledLogits, sampled, labels);
-        var features = losses.feature_similarity_features(images, logits.shape[2], logits.shape[3]);
+        var features = losses.feature_similarity_features(images, logits.shape[2], logits.shape[3], featureResize);
         var predictions = hfpl.binomial_predictions(logits, labels);
         var mask = valid is null ? null : nn.functional.adaptive_avg_pool2d(valid, [logits.shape[2], logits.shape[3]]);
         var fsl = featureSimilarity.forward(features, predictions, mask);

@@ -13,21 +13,27 @@ public static partial class losses
     public static readonly double[] ImageNetStd = [0.229, 0.224, 0.225];
 
     /// <summary>
-    /// The feature similarity loss's image features: an RGB image in [0, 1] bilinearly resized to the CAM grid
-    /// (align_corners = true) and clamped to [0, 1]. No gradient.
+    /// The feature similarity loss's image features: an RGB image in [0, 1] resized to the CAM grid (bilinearly with
+    /// align_corners = true by default, as METHOD.md specifies, or by area averaging) and clamped to [0, 1]. No gradient.
     /// </summary>
     /// <param name="images">Un-normalised images <c>(B, 3, H, W)</c> in [0, 1].</param>
     /// <param name="height">h, the CAM grid height.</param>
     /// <param name="width">w, the CAM grid width.</param>
+    /// <param name="resize">Bilinear (the paper) or area averaging (see <see cref="FeatureResize"/>).</param>
     /// <returns><c>(B, 3, h, w)</c>, the images' dtype and device.</returns>
-    public static Tensor feature_similarity_features(Tensor images, long height, long width)
+    public static Tensor feature_similarity_features(Tensor images, long height, long width, FeatureResize resize = FeatureResize.Bilinear)
     {
         Check.Map(images, 4, nameof(images), "(B, 3, H, W)");
         Check.Positive(height, nameof(height));
         Check.Positive(width, nameof(width));
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var resized = nn.functional.interpolate(images.detach(), [height, width], mode: InterpolationMode.Bilinear, align_corners: true);
+        var resized = resize switch
+        {
+            FeatureResize.Bilinear => nn.functional.interpolate(images.detach(), [height, width], mode: InterpolationMode.Bilinear, align_corners: true),
+            FeatureResize.Area => nn.functional.adaptive_avg_pool2d(images.detach(), [height, width]),
+            _ => throw new ArgumentOutOfRangeException(nameof(resize), resize, "resize must be Bilinear or Area."),
+        };
         return resized.clamp_(0, 1).MoveToOuterDisposeScope();
     }
 

@@ -26,6 +26,19 @@ public class FeatureSimilarityInputsTests
     }
 
     [Fact]
+    public void Area_features_are_the_mean_colour_of_each_cell()
+    {
+        // 8x12 pixels to a 2x3 grid: each cell is the mean of a 4x4 block; the default stays bilinear.
+        using var images = torch.rand([1, 3, 8, 12], ScalarType.Float64, generator: new Generator(2));
+        using var area = losses.feature_similarity_features(images, 2, 3, FeatureResize.Area);
+        var expected = images[0, 1, 4..8, 8..12].mean().item<double>();
+        TensorAssert.Close(expected, area[0, 1, 1, 2].item<double>(), 1e-12);
+        using var bilinear = losses.feature_similarity_features(images, 2, 3);
+        TensorAssert.Close(images[0, 2, 7, 11].item<double>(), bilinear[0, 2, 1, 2].item<double>(), 1e-12); // aligned corner
+        Assert.True(area.sub(bilinear).abs().max().item<double>() > 1e-3);
+    }
+
+    [Fact]
     public void Multinomial_predictions_are_the_softmax_over_all_channels()
     {
         using var images = torch.rand([1, 3, 8, 8]);

@@ -1,0 +1,58 @@
+"""How the feature similarity loss's pair weights balance on real photographs, for a CAM grid and a sigma.
+
+For every eighth image of an MSRC-layout folder: resize to 224x224 (the training crop), build the FSL features
+(METHOD.md section 2: bilinear, align_corners=True, to the grid; or area averaging for comparison), and report over
+all pairs i != j, weighted by the spatial kernel k_ij:
+  - the share of pairs with w_ij < 0 (similar colours: differing predictions are penalised), and
+  - the mean of w_ij (> 0: the loss mostly rewards predictions that differ, i.e. it pushes maps apart).
+Run with Debian's interpreter (apt: python3-torch python3-pil):
+  /usr/bin/python3 samples/analysis/fsl_edge_weight_balance.py ../shared/data/msrc21
+"""
+import math
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+MU = 2.5
+
+
+def balance(files, grid, sigma, mode):
+    negative = total = weighted = 0.0
+    ys, xs = torch.meshgrid(torch.arange(grid), torch.arange(grid), indexing="ij")
+    positions = torch.stack([ys.flatten(), xs.flatten()], 1).double()
+    k = torch.exp(-torch.cdist(positions, positions) ** 2 / (2 * sigma ** 2))
+    k.fill_diagonal_(0)
+    for path in files:
+        image = torch.tensor(np.array(Image.open(path).convert("RGB")), dtype=torch.float64).permute(2, 0, 1)[None] / 255
+        image = F.interpolate(image, (224, 224), mode="bilinear", align_corners=False)
+        if mode == "bilinear":
+            features = F.interpolate(image, (grid, grid), mode="bilinear", align_corners=True).clamp(0, 1)
+        else:
+            features = F.adaptive_avg_pool2d(image, (grid, grid))
+        x = features[0].reshape(3, -1).t()
+        dx = (torch.cdist(x, x, p=1) / 3).clamp(0, 1)
+        w = torch.tanh(MU + torch.log((dx + 1e-5) / (1 - dx + 1e-5)))
+        negative += (k * (w < 0)).sum().item()
+        total += k.sum().item()
+        weighted += (k * w).sum().item()
+    return negative / total, weighted / total
+
+
+def main():
+    folder = os.path.join(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/msrc21", "images")
+    files = [os.path.join(folder, f) for f in sorted(os.listdir(folder))][::8]
+    print(f"{len(files)} images of {folder}")
+    print("| grid | sigma (cells) | features | share of pairs with w < 0 | mean w |")
+    print("|---|---|---|---|---|")
+    for grid, sigma in [(14, 5.0), (14, 1.25), (28, 2.5), (56, 5.0)]:
+        for mode in ["bilinear", "area"]:
+            share, mean = balance(files, grid, sigma, mode)
+            print(f"| {grid}x{grid} | {sigma:g} | {mode} | {share:.3f} | {mean:+.3f} |")
+
+
+if __name__ == "__main__":
+    main()
