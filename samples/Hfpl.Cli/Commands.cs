@@ -61,7 +61,7 @@ public static class Commands
         "eval" => """
             hfpl eval --data DIR --pred DIR [--split train]
               Scores pseudo-label PNGs named like the images (class indices, 255 void) against the masks:
-              mIoU and contour F-score.
+              mIoU and contour F-score (also against MSRC's precise masks_hq/ where present).
             """,
         "check" => "hfpl check\n  Loads libtorch; on failure prints which native library failed and how to fix it.",
         _ => throw new UsageException($"unknown command '{command}' (commands: demo, train, infer, eval, check)"),
@@ -168,6 +168,8 @@ public static class Commands
         var confusion = new ConfusionMatrix(info.NumClasses, info.IgnoreIndex);
         var foreground = Enumerable.Range(0, info.NumLabels).Select(info.LabelToClass);
         var contour = new ContourFScore(info.NumClasses, foreground, info.IgnoreIndex);
+        var precise = new ContourFScore(info.NumClasses, foreground, info.IgnoreIndex);
+        var preciseImages = 0;
         foreach (var sample in dataset)
         {
             var path = Path.Combine(predictions, sample.Id + ".png");
@@ -177,8 +179,14 @@ public static class Commands
                 throw new InvalidDataException($"'{path}' is {prediction.Width}x{prediction.Height}, its image {sample.Width}x{sample.Height}.");
             confusion.Add(prediction.Values, sample.Mask.Values);
             contour.Add(prediction.Values, sample.Mask.Values, sample.Height, sample.Width);
+            if (sample.PreciseMask is { } hq)
+            {
+                precise.Add(prediction.Values, hq.Values, sample.Height, sample.Width);
+                preciseImages++;
+            }
         }
-        Console.WriteLine($"{dataset.Count} images: mIoU {100 * confusion.MeanIoU():F2}, contour F {100 * contour.MeanFScore():F2}");
+        Console.WriteLine($"{dataset.Count} images: mIoU {100 * confusion.MeanIoU():F2}, contour F {100 * contour.MeanFScore():F2}" +
+                          (preciseImages > 0 ? $", contour F against the {preciseImages} precise masks {100 * precise.MeanFScore():F2}" : ""));
         return 0;
     }
 

@@ -93,7 +93,7 @@ public sealed class HfplCommandTests : IDisposable
         var train = Run(HfplDll, "train", "--data", data, "--checkpoint", checkpoint, "--backbone", "small", "--addon",
             "--steps", "3", "--batch", "2", "--crop", "40");
         Assert.True(train.Code == 0, train.Error);
-        Assert.Contains("CAM++: trained 3 steps", train.Out);
+        Assert.Contains("CAM++ (lambda 0.2, FSL weight 1, sigma 5): trained 3 steps", train.Out);
         Assert.True(File.Exists(checkpoint) && File.Exists(checkpoint + ".json"));
 
         var output = Path.Combine(root, "infer");
@@ -104,6 +104,14 @@ public sealed class HfplCommandTests : IDisposable
 
         var eval = Run(HfplDll, "eval", "--data", data, "--pred", Path.Combine(output, "pseudo_labels"));
         Assert.True(eval.Code == 0, eval.Error);
-        Assert.Matches(@"6 images: mIoU \d+\.\d\d, contour F \d+\.\d\d", eval.Out);
+        Assert.Matches(@"^6 images: mIoU \d+\.\d\d, contour F \d+\.\d\d$", eval.Out.Trim());
+
+        // Precise masks for two images: eval scores contours against them too.
+        Directory.CreateDirectory(Path.Combine(data, "masks_hq"));
+        foreach (var mask in Directory.GetFiles(Path.Combine(data, "masks")).Order().Take(2))
+            File.Copy(mask, Path.Combine(data, "masks_hq", Path.GetFileName(mask)));
+        var precise = Run(HfplDll, "eval", "--data", data, "--pred", Path.Combine(output, "pseudo_labels"));
+        Assert.True(precise.Code == 0, precise.Error);
+        Assert.Matches(@"6 images: mIoU \d+\.\d\d, contour F \d+\.\d\d, contour F against the 2 precise masks \d+\.\d\d", precise.Out);
     }
 }
