@@ -26,7 +26,7 @@ public static partial class hfpl
         CheckSamplingArguments(logits, 1, hasBackground, epsilon);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var mass = ForegroundProbabilities(logits.detach(), posterior, hasBackground).flatten(2) + epsilon;
+        var mass = ForegroundProbabilities(logits.detach(), posterior, hasBackground).flatten(2).add_(epsilon);
         return (mass / mass.sum(2, keepdim: true)).MoveToOuterDisposeScope();
     }
 
@@ -47,15 +47,12 @@ public static partial class hfpl
         CheckSamplingArguments(logits, samples, hasBackground, epsilon);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        if (FusedInverseCdfSampler.Supports(logits))
-        {
-            var maps = posterior == Posterior.Binomial ? logits.detach() : torch.softmax(logits.detach(), 1);
-            return FusedInverseCdfSampler.Sample(maps, hasBackground ? 1 : 0, posterior == Posterior.Binomial, epsilon, samples, generator)
-                .MoveToOuterDisposeScope();
-        }
-        var mass = ForegroundProbabilities(logits.detach(), posterior, hasBackground).flatten(2) + epsilon;
+        var mass = ForegroundProbabilities(logits.detach(), posterior, hasBackground).flatten(2).add_(epsilon);
         var (b, k, n) = (mass.shape[0], mass.shape[1], mass.shape[2]);
-        var indices = InverseCdfSampler.Sample(mass.reshape(b * k, n), samples, generator).view(b, k, samples);
+        var table = mass.reshape(b * k, n);
+        var indices = (BlockedInverseCdfSampler.Supports(table)
+            ? BlockedInverseCdfSampler.Sample(table, samples, generator)
+            : InverseCdfSampler.Sample(table, samples, generator)).view(b, k, samples);
         return indices.MoveToOuterDisposeScope();
     }
 

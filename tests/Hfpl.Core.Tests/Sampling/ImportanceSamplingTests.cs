@@ -40,16 +40,16 @@ public class ImportanceSamplingTests
     [InlineData(true, ScalarType.Float32)]
     [InlineData(true, ScalarType.Float64)]
     [InlineData(false, ScalarType.Float32)]
-    public void Fused_and_tensor_samplers_match_the_pmf_on_a_grid_of_several_blocks(bool fused, ScalarType dtype)
+    public void Blocked_and_tensor_samplers_match_the_pmf_on_a_grid_of_several_blocks(bool fused, ScalarType dtype)
     {
-        // 13 x 23 = 299 cells: several 64-cell blocks of the fused sampler and a SIMD tail; 200,000 draws.
+        // 13 x 23 = 299 cells: many 16-cell blocks of the blocked sampler and a short last block; 200,000 draws.
         // 298 degrees of freedom: the 0.1 % critical value is 379.2 (Wilson-Hilferty).
         using var logits = torch.randn([1, 1, 13, 23], dtype, generator: new Generator(8)).mul_(2);
         const long draws = 200_000;
         using var generator = new Generator(99);
         using var pmf = hfpl.importance_sampling_pmf(logits);
         using var indices = fused
-            ? Hfpl.Sampling.FusedInverseCdfSampler.Sample(logits, 0, sigmoid: true, 1e-5, draws, generator)
+            ? Hfpl.Sampling.BlockedInverseCdfSampler.Sample(pmf.flatten(0, 1), draws, generator)
             : Hfpl.Sampling.InverseCdfSampler.Sample(pmf.flatten(0, 1), draws, generator);
         using var observed = torch.bincount(indices.flatten(), minlength: 299).to(ScalarType.Float64);
         using var expected = pmf[0, 0].to(ScalarType.Float64) * draws;
@@ -58,16 +58,29 @@ public class ImportanceSamplingTests
     }
 
     [Fact]
-    public void Fused_and_tensor_samplers_turn_the_same_uniforms_into_the_same_indices()
+    public void Blocked_and_tensor_samplers_turn_the_same_uniforms_into_the_same_indices()
     {
         // Both invert the same cumulative mass with the same uniforms; only a target within rounding of a cell
         // boundary may land differently.
         using var logits = torch.randn([3, 4, 17, 19], ScalarType.Float64, generator: new Generator(4)).mul_(3);
-        using var fused = Hfpl.Sampling.FusedInverseCdfSampler.Sample(logits, 1, sigmoid: true, 1e-5, 50, new Generator(5));
-        using var mass = torch.sigmoid(logits[.., 1..]).flatten(2).add(1e-5);
-        using var tensor = Hfpl.Sampling.InverseCdfSampler.Sample(mass.reshape(9, 17 * 19), 50, new Generator(5)).view(3, 3, 50);
+        using var mass = torch.sigmoid(logits[.., 1..]).flatten(2).add(1e-5).reshape(9, 17 * 19);
+        using var fused = Hfpl.Sampling.BlockedInverseCdfSampler.Sample(mass, 50, new Generator(5));
+        using var tensor = Hfpl.Sampling.InverseCdfSampler.Sample(mass, 50, new Generator(5));
         Assert.Equal(tensor.shape, fused.shape);
         Assert.True(fused.eq(tensor).all().item<bool>());
+    }
+
+    [Fact]
+    public void Huge_finite_logits_are_accepted_even_when_their_sum_overflows()
+    {
+        // The finiteness check sums first; 3e38 * 32 overflows float32, so it must fall back to checking each element.
+        using var logits = torch.full([1, 2, 4, 4], 3e38f);
+        using var indices = hfpl.importance_sampling_indices(logits, 5, generator: new Generator(1));
+        Assert.Equal(new long[] { 1, 2, 5 }, indices.shape);
+        using var bad = logits.clone();
+        bad[0, 1, 2, 2] = torch.tensor(float.NaN);
+        var error = Assert.Throws<ArgumentException>(() => hfpl.importance_sampling_indices(bad, 5));
+        Assert.Equal("logits", error.ParamName);
     }
 
     [Fact]
