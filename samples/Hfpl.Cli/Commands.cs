@@ -37,10 +37,10 @@ public static class Commands
     public static string Help(string command) => command switch
     {
         "demo" => """
-            hfpl demo [--data DIR] [--out DIR] [--baseline cam|seam] [--seeds 0,1,2] [--steps N] [--batch N] [--crop N] [--lr X]
+            hfpl demo [--data DIR] [--out DIR] [--baseline cam|seam|cam,seam] [--seeds 0,1,2] [--steps N] [--batch N] [--crop N] [--lr X]
                       [--backbone small|resnet18] [--output-stride 4|8|16|32] [--scales 0.5,1,1.5,2] [--split train]
                       [--is-lambda X] [--fsl-weight X] [--fsl-sigma X|none] [--fsl-window R] [--fsl-features bilinear|area]
-              Trains a baseline (CAM or SEAM) and its "++" variant with the same seed on the same data and evaluates their pseudo-labels
+              Trains a baseline (CAM or SEAM, or both: --baseline cam,seam) and its "++" variant with the same seed on the same data and evaluates their pseudo-labels
               (mIoU with the background-threshold sweep, contour F-score). Without --data: the built-in
               synthetic data and a small CNN, first pretrained as a plain classifier for --pretrain-steps
               (450) on other synthetic images; with --data: an MSRC-layout or VOC 2012 folder and the
@@ -82,7 +82,7 @@ public static class Commands
         var training = TrainingFrom(options, synthetic);
         var settings = new ComparisonSettings
         {
-            Baseline = options.Choice("baseline", "cam", ModelSpec.Baselines),
+            Baselines = BaselineList(options),
             Backbone = options.Choice("backbone", synthetic ? "small" : "resnet18", ModelSpec.Backbones),
             OutputStride = options.Int("output-stride", synthetic ? 4 : 16, 4, 32),
             Training = training,
@@ -198,6 +198,15 @@ public static class Commands
         LearningRate = options.Double("lr", 0.01, 1e-6, 10),
         Seed = options.Int("seed", 0, 0, int.MaxValue),
     };
+
+    static IReadOnlyList<string> BaselineList(CommandLine options)
+    {
+        var text = options.String("baseline", "cam")!;
+        var names = text.Split(',', StringSplitOptions.TrimEntries);
+        if (names.Length == 0 || names.Any(n => !ModelSpec.Baselines.Contains(n)) || names.Distinct().Count() != names.Length)
+            throw new UsageException($"{options.Command}: --baseline must be one or more of {string.Join(", ", ModelSpec.Baselines)}, comma-separated, got '{text}'");
+        return names;
+    }
 
     static AddOnSettings AddOnFrom(CommandLine options) => new(
         Lambda: options.Double("is-lambda", 0.2, 0, 1),

@@ -12,8 +12,8 @@ public sealed record VariantResult(ModelSpec Spec, int Seed, TrainingReport Trai
 /// <summary>What a comparison trains: the baseline with and without the add-on, over one or more seeds.</summary>
 public sealed record ComparisonSettings
 {
-    /// <summary>The baseline ("cam").</summary>
-    public string Baseline { get; init; } = "cam";
+    /// <summary>The baselines ("cam", "seam"); each is trained with and without the add-on.</summary>
+    public IReadOnlyList<string> Baselines { get; init; } = ["cam"];
     /// <summary>The backbone ("small" or "resnet18").</summary>
     public string Backbone { get; init; } = "small";
     /// <summary>Backbone output stride.</summary>
@@ -38,7 +38,7 @@ public sealed record ComparisonSettings
 }
 
 /// <summary>
-/// Trains a baseline and its "++" variant with the same seed and data, and evaluates both the same way: the
+/// Trains each baseline and its "++" variant with the same seed and data, and evaluates both the same way: the
 /// experiment of the paper, at the size of this machine.
 /// </summary>
 public static class Comparison
@@ -50,9 +50,10 @@ public static class Comparison
         var results = new List<VariantResult>();
         var pretrained = settings.Pretraining is { } pre ? Pretrain(settings, pre.Data, pre.Options, dataset.Info.NumLabels, log) : null;
         foreach (var seed in settings.Seeds)
+        foreach (var baseline in settings.Baselines)
         foreach (var addOn in new[] { false, true })
         {
-            var spec = new ModelSpec(settings.Baseline, addOn, settings.Backbone, settings.OutputStride, dataset.Info.NumLabels, seed, addOn ? settings.AddOn : null);
+            var spec = new ModelSpec(baseline, addOn, settings.Backbone, settings.OutputStride, dataset.Info.NumLabels, seed, addOn ? settings.AddOn : null);
             var folder = Path.Combine(outputFolder, $"{spec.DisplayName.ToLowerInvariant().Replace("+", "p")}-seed{seed}");
             Directory.CreateDirectory(folder);
             TorchSharp.torch.manual_seed(seed);
@@ -78,7 +79,7 @@ public static class Comparison
     {
         if (data.Info.NumLabels != classes)
             throw new ArgumentException($"The pretraining data has {data.Info.NumLabels} classes, the data {classes}.", nameof(data));
-        var spec = new ModelSpec(settings.Baseline, false, settings.Backbone, settings.OutputStride, classes, options.Seed);
+        var spec = new ModelSpec(settings.Baselines[0], false, settings.Backbone, settings.OutputStride, classes, options.Seed);
         TorchSharp.torch.manual_seed(options.Seed);
         using var model = spec.Create();
         var report = Trainer.Train(model, data.ToList(), options, log, "pretrain backbone");

@@ -17,7 +17,7 @@ public static class ComparisonReport
         return (mean, std);
     }
 
-    /// <summary>One row per variant plus the difference: mIoU, contour F, and contour F against precise masks where there are any.</summary>
+    /// <summary>One row per variant plus one difference row per baseline ("++" minus plain): mIoU, contour F, and contour F against precise masks where there are any.</summary>
     public static string Table(IReadOnlyList<VariantResult> results)
     {
         var variants = results.GroupBy(r => r.Spec.DisplayName).ToList();
@@ -37,12 +37,15 @@ public static class ComparisonReport
             if (precise) text.Append($" | {Cell(row.Select(r => r.Evaluation.PreciseContourF!.Value).ToList())}");
             text.AppendLine();
         }
-        if (variants.Count == 2)
+        // One difference row per baseline trained with and without the add-on, paired by seed: the difference of
+        // means equals the mean of per-seed differences.
+        foreach (var plain in variants.Where(v => !v.First().Spec.AddOn))
         {
-            // Paired by seed: the difference of means equals the mean of per-seed differences.
-            var (plain, plus) = (variants[0].OrderBy(r => r.Seed).ToList(), variants[1].OrderBy(r => r.Seed).ToList());
-            List<double> Diff(Func<VariantResult, double> metric) => plain.Zip(plus, (a, b) => metric(b) - metric(a)).ToList();
-            text.Append($"{"difference",-10} | {Cell(Diff(r => r.Evaluation.MeanIoU))} | {Cell(Diff(r => r.Evaluation.ContourF))}");
+            if (variants.FirstOrDefault(v => v.Key == plain.Key + "++") is not { } plus) continue;
+            var (a, b) = (plain.OrderBy(r => r.Seed).ToList(), plus.OrderBy(r => r.Seed).ToList());
+            List<double> Diff(Func<VariantResult, double> metric) => a.Zip(b, (x, y) => metric(y) - metric(x)).ToList();
+            var label = variants.Count == 2 ? "difference" : plus.Key + " - " + plain.Key;
+            text.Append($"{label,-10} | {Cell(Diff(r => r.Evaluation.MeanIoU))} | {Cell(Diff(r => r.Evaluation.ContourF))}");
             if (precise) text.Append($" | {Cell(Diff(r => r.Evaluation.PreciseContourF!.Value))}");
             text.AppendLine();
         }

@@ -33,6 +33,7 @@ public sealed class HfplCommandTests : IDisposable
     [InlineData("--backbone must be one of small, resnet18, got 'vgg'", "demo", "--backbone", "vgg")]
     [InlineData("--steps needs a value", "train", "--steps")]
     [InlineData("unknown command 'fly'", "fly")]
+    [InlineData("--baseline must be one or more of cam, seam, comma-separated, got 'cam,vgg'", "demo", "--baseline", "cam,vgg")]
     [InlineData("--fsl-features must be one of bilinear, area, got 'nearest'", "demo", "--fsl-features", "nearest")]
     [InlineData("--is-lambda must be between 0 and 1, got 1.5", "demo", "--is-lambda", "1.5")]
     [InlineData("--fsl-sigma sets an add-on hyper-parameter; it needs --addon", "train", "--data", "/tmp", "--checkpoint", "/tmp/x.bin", "--fsl-sigma", "2")]
