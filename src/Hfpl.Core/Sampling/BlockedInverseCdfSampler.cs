@@ -7,7 +7,7 @@ namespace Hfpl.Sampling;
 
 /// <summary>
 /// The CPU form of <see cref="InverseCdfSampler"/>. Instead of a cumulative sum over every cell and a search, it sums
-/// each row in blocks of 16 cells (one vectorised libtorch reduction), takes the float64 cumulative sum of the block
+/// each row in blocks of 16 cells in float64 (one vectorised libtorch reduction), takes the cumulative sum of the block
 /// sums only, and inverts it around the S targets in C#: a binary search over the blocks, then a scan of one block.
 /// It consumes the same float64 uniforms from the caller's generator in the same order, and
 /// returns the same indices as <see cref="InverseCdfSampler"/> up to a target within rounding of a cell boundary.
@@ -27,13 +27,14 @@ internal static class BlockedInverseCdfSampler
         var table = mass.contiguous();
         var (rows, n) = (table.shape[0], table.shape[1]);
         var full = n / Block * Block;
-        var blockSums = full > 0 ? table.narrow(1, 0, full).view(rows, full / Block, Block).sum(-1) : null;
+        // Float64 sums of 16 float32 masses are exact, so the blocks agree with the tensor sampler's cumulative sum.
+        var blockSums = full > 0 ? table.narrow(1, 0, full).view(rows, full / Block, Block).sum(-1, type: ScalarType.Float64) : null;
         if (full < n)
         {
-            var rest = table.narrow(1, full, n - full).sum(1, keepdim: true);
+            var rest = table.narrow(1, full, n - full).sum(1, keepdim: true, type: ScalarType.Float64);
             blockSums = blockSums is null ? rest : torch.cat([blockSums, rest], 1);
         }
-        var cumulative = blockSums!.to(ScalarType.Float64).cumsum(1).contiguous();
+        var cumulative = blockSums!.cumsum(1).contiguous();
         var uniforms = (generator is null
             ? torch.rand([rows, samples], ScalarType.Float64)
             : torch.rand([rows, samples], ScalarType.Float64, generator.device, generator: generator).cpu()).contiguous();
