@@ -4,7 +4,8 @@ For every eighth image of an MSRC-layout folder: resize to 224x224 (the training
 (METHOD.md section 2: bilinear, align_corners=True, to the grid; or area averaging for comparison), and report over
 all pairs i != j, weighted by the spatial kernel k_ij:
   - the share of pairs with w_ij < 0 (similar colours: differing predictions are penalised), and
-  - the mean of w_ij (> 0: the loss mostly rewards predictions that differ, i.e. it pushes maps apart).
+  - the mean of w_ij (> 0: the loss mostly rewards predictions that differ, i.e. it pushes maps apart);
+and, for horizontally and vertically adjacent cells only, the mean of w (how strongly neighbours are tied together).
 Run with Debian's interpreter (apt: python3-torch python3-pil):
   /usr/bin/python3 samples/analysis/fsl_edge_weight_balance.py ../shared/data/msrc21
 """
@@ -42,6 +43,21 @@ def balance(files, grid, sigma, mode):
     return negative / total, weighted / total
 
 
+def neighbours(files, size, grid, mode):
+    horizontal, vertical = [], []
+    for path in files:
+        image = torch.tensor(np.array(Image.open(path).convert("RGB")), dtype=torch.float64).permute(2, 0, 1)[None] / 255
+        image = F.interpolate(image, (size, size), mode="bilinear", align_corners=False)
+        if mode == "bilinear":
+            g = F.interpolate(image, (grid, grid), mode="bilinear", align_corners=True).clamp(0, 1)[0]
+        else:
+            g = F.adaptive_avg_pool2d(image, (grid, grid))[0]
+        for pairs, out in (((g[:, :, 1:], g[:, :, :-1]), horizontal), ((g[:, 1:, :], g[:, :-1, :]), vertical)):
+            dx = ((pairs[0] - pairs[1]).abs().sum(0) / 3).clamp(0, 1)
+            out.append(torch.tanh(MU + torch.log((dx + 1e-5) / (1 - dx + 1e-5))).flatten())
+    return torch.cat(horizontal).mean().item(), torch.cat(vertical).mean().item()
+
+
 def main():
     folder = os.path.join(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/msrc21", "images")
     files = [os.path.join(folder, f) for f in sorted(os.listdir(folder))][::8]
@@ -52,6 +68,12 @@ def main():
         for mode in ["bilinear", "area"]:
             share, mean = balance(files, grid, sigma, mode)
             print(f"| {grid}x{grid} | {sigma:g} | {mode} | {share:.3f} | {mean:+.3f} |")
+    print()
+    print("| crop | grid (pixels per cell) | features | mean w, horizontal neighbours | mean w, vertical neighbours |")
+    print("|---|---|---|---|---|")
+    for size, grid, mode in [(224, 14, "bilinear"), (224, 14, "area"), (224, 28, "bilinear"), (448, 56, "bilinear")]:
+        h, v = neighbours(files, size, grid, mode)
+        print(f"| {size} | {grid}x{grid} ({size // grid}) | {mode} | {h:+.3f} | {v:+.3f} |")
 
 
 if __name__ == "__main__":
