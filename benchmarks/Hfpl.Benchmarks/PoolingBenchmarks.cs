@@ -48,6 +48,8 @@ public class PoolingBenchmarks
     [Benchmark] public void GapForwardBackward() => Run(() => logits.mean([2, 3]), true);
     [Benchmark] public void GmpForward() => Run(() => logits.amax([2, 3]), false);
     [Benchmark] public void GmpForwardBackward() => Run(() => logits.amax([2, 3]), true);
+    /// <summary>The posterior alone (sigmoid into a new tensor): a floor for any sampler that reads it.</summary>
+    [Benchmark] public void SigmoidForward() => Run(() => sigmoid(logits), false);
     [Benchmark] public void BinomialForward() => Run(() => Hfpl.hfpl.importance_sampling_pool(logits, 10, generator: generator), false);
     [Benchmark] public void BinomialForwardBackward() => Run(() => Hfpl.hfpl.importance_sampling_pool(logits, 10, generator: generator), true);
     [Benchmark] public void MultinomialForward() =>

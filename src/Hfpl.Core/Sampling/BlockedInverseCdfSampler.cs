@@ -15,6 +15,7 @@ namespace Hfpl.Sampling;
 internal static class BlockedInverseCdfSampler
 {
     const int Block = 16;
+    const long ChunkElements = 1L << 17;
 
     /// <summary>Whether this sampler handles the mass table: a CPU tensor of float32 or float64.</summary>
     public static bool Supports(Tensor mass) => mass.device_type == DeviceType.CPU && mass.dtype is ScalarType.Float32 or ScalarType.Float64;
@@ -28,13 +29,21 @@ internal static class BlockedInverseCdfSampler
         var (rows, n) = (table.shape[0], table.shape[1]);
         var full = n / Block * Block;
         // Float64 sums of 16 float32 masses are exact, so the blocks agree with the tensor sampler's cumulative sum.
-        var blockSums = full > 0 ? table.narrow(1, 0, full).view(rows, full / Block, Block).sum(-1, type: ScalarType.Float64) : null;
-        if (full < n)
+        // libtorch converts a reduction's whole input to float64 first, so rows go in chunks of about 1 MB of float64:
+        // one 40 MB conversion costs ten times more than the sums (page faults on a fresh allocation).
+        var blocks = (n + Block - 1) / Block;
+        var blockSums = torch.empty([rows, blocks], ScalarType.Float64);
+        var chunk = Math.Max(1, ChunkElements / n);
+        for (long r = 0; r < rows; r += chunk)
         {
-            var rest = table.narrow(1, full, n - full).sum(1, keepdim: true, type: ScalarType.Float64);
-            blockSums = blockSums is null ? rest : torch.cat([blockSums, rest], 1);
+            using var chunkScope = torch.NewDisposeScope();
+            var count = Math.Min(chunk, rows - r);
+            var part = table.narrow(0, r, count);
+            var sums = blockSums.narrow(0, r, count);
+            if (full > 0) sums.narrow(1, 0, full / Block).copy_(part.narrow(1, 0, full).view(count, full / Block, Block).sum(-1, type: ScalarType.Float64));
+            if (full < n) sums.narrow(1, blocks - 1, 1).copy_(part.narrow(1, full, n - full).sum(1, keepdim: true, type: ScalarType.Float64));
         }
-        var cumulative = blockSums!.cumsum(1).contiguous();
+        var cumulative = blockSums.cumsum(1).contiguous();
         var uniforms = (generator is null
             ? torch.rand([rows, samples], ScalarType.Float64)
             : torch.rand([rows, samples], ScalarType.Float64, generator.device, generator: generator).cpu()).contiguous();
