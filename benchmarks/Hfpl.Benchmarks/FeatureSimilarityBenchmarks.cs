@@ -59,9 +59,12 @@ public class FeatureSimilarityBenchmarks
         Run(() => LiteralFeatureSimilarity.Loss(features, predictions, Defaults), true);
     }
 
+    [Benchmark] public void LiteralForward() { if (LiteralFits) Run(() => LiteralFeatureSimilarity.Loss(features, predictions, Defaults), false); }
     [Benchmark] public void ExactForward() { if (Grid <= 112) Run(() => losses.feature_similarity_loss(features, predictions), false); }
     [Benchmark] public void ExactForwardBackward() { if (Grid <= 112) Run(() => losses.feature_similarity_loss(features, predictions), true); }
+    [Benchmark] public void Window5Forward() => Run(() => losses.feature_similarity_loss(features, predictions, windowRadius: 5), false);
     [Benchmark] public void Window5ForwardBackward() => Run(() => losses.feature_similarity_loss(features, predictions, windowRadius: 5), true);
+    [Benchmark] public void Window10Forward() => Run(() => losses.feature_similarity_loss(features, predictions, windowRadius: 10), false);
     [Benchmark] public void Window10ForwardBackward() => Run(() => losses.feature_similarity_loss(features, predictions, windowRadius: 10), true);
     [Benchmark] public void Window15Forward() => Run(() => losses.feature_similarity_loss(features, predictions, windowRadius: 15), false);
     [Benchmark] public void Window15ForwardBackward() => Run(() => losses.feature_similarity_loss(features, predictions, windowRadius: 15), true);

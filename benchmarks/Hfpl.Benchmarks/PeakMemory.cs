@@ -16,7 +16,7 @@ public static class PeakMemory
     static readonly (string Path, int Grid)[] Configurations =
     [
         ("literal", 28), ("literal", 56), ("exact", 28), ("exact", 56), ("exact", 112),
-        ("window15", 28), ("window15", 56), ("window15", 112), ("window15", 224),
+        ("window5", 112), ("window10", 112), ("window15", 28), ("window15", 56), ("window15", 112), ("window15", 224),
     ];
 
     public static int Run(string[] args)
@@ -56,6 +56,8 @@ public static class PeakMemory
                {
                    "literal" => LiteralFeatureSimilarity.Loss(features, predictions, parameters),
                    "exact" => losses.feature_similarity_loss(features, predictions),
+                   "window5" => losses.feature_similarity_loss(features, predictions, windowRadius: 5),
+                   "window10" => losses.feature_similarity_loss(features, predictions, windowRadius: 10),
                    "window15" => losses.feature_similarity_loss(features, predictions, windowRadius: 15),
                    _ => throw new ArgumentException($"unknown path {path}"),
                })
