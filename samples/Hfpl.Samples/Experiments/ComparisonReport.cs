@@ -28,12 +28,15 @@ public static class ComparisonReport
             : string.Format(Invariant, "{0,6:F2}", 100 * v[0]);
         var width = seeds > 1 ? 13 : 6;
         string[] columns = precise ? ["mIoU", "contour F", "contour F (precise masks)"] : ["mIoU", "contour F"];
+        // Wide enough for "SEAM++ - SEAM" when several baselines are compared.
+        var labelWidth = variants.Count == 2 ? 10 : Math.Max(10, 2 * variants.Max(v => v.Key.Length) + 1);
+        string Label(string label) => label.PadRight(labelWidth);
         var text = new StringBuilder();
-        text.AppendLine($"{"variant",-10} | {string.Join(" | ", columns.Select(c => c.PadLeft(width)))}   ({seeds} seed{(seeds > 1 ? "s" : "")}, percent{(seeds > 1 ? ", mean ± std" : "")})");
+        text.AppendLine($"{Label("variant")} | {string.Join(" | ", columns.Select(c => c.PadLeft(width)))}   ({seeds} seed{(seeds > 1 ? "s" : "")}, percent{(seeds > 1 ? ", mean ± std" : "")})");
         foreach (var group in variants)
         {
             var row = group.ToList();
-            text.Append($"{group.Key,-10} | {Cell(row.Select(r => r.Evaluation.MeanIoU).ToList())} | {Cell(row.Select(r => r.Evaluation.ContourF).ToList())}");
+            text.Append($"{Label(group.Key)} | {Cell(row.Select(r => r.Evaluation.MeanIoU).ToList())} | {Cell(row.Select(r => r.Evaluation.ContourF).ToList())}");
             if (precise) text.Append($" | {Cell(row.Select(r => r.Evaluation.PreciseContourF!.Value).ToList())}");
             text.AppendLine();
         }
@@ -45,7 +48,7 @@ public static class ComparisonReport
             var (a, b) = (plain.OrderBy(r => r.Seed).ToList(), plus.OrderBy(r => r.Seed).ToList());
             List<double> Diff(Func<VariantResult, double> metric) => a.Zip(b, (x, y) => metric(y) - metric(x)).ToList();
             var label = variants.Count == 2 ? "difference" : plus.Key + " - " + plain.Key;
-            text.Append($"{label,-10} | {Cell(Diff(r => r.Evaluation.MeanIoU))} | {Cell(Diff(r => r.Evaluation.ContourF))}");
+            text.Append($"{Label(label)} | {Cell(Diff(r => r.Evaluation.MeanIoU))} | {Cell(Diff(r => r.Evaluation.ContourF))}");
             if (precise) text.Append($" | {Cell(Diff(r => r.Evaluation.PreciseContourF!.Value))}");
             text.AppendLine();
         }
