@@ -44,9 +44,7 @@ internal static class BlockedInverseCdfSampler
             if (full < n) sums.narrow(1, blocks - 1, 1).copy_(part.narrow(1, full, n - full).sum(1, keepdim: true, type: ScalarType.Float64));
         }
         var cumulative = blockSums.cumsum(1).contiguous();
-        var uniforms = (generator is null
-            ? torch.rand([rows, samples], ScalarType.Float64)
-            : torch.rand([rows, samples], ScalarType.Float64, generator.device, generator: generator).cpu()).contiguous();
+        var uniforms = InverseCdfSampler.Uniforms(rows, samples, generator, table.device).contiguous();
         var indices = torch.empty([rows, samples], ScalarType.Int64);
         var job = new Job(TensorMemory.Pointer<double>(cumulative), (int)cumulative.shape[1], TensorMemory.Pointer<double>(uniforms),
             TensorMemory.Pointer<long>(indices), (int)n, (int)samples);

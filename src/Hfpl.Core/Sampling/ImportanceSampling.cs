@@ -26,7 +26,7 @@ public static partial class hfpl
         CheckSamplingArguments(logits, 1, hasBackground, epsilon);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var mass = ForegroundProbabilities(logits.detach(), posterior, hasBackground).flatten(2).add_(epsilon);
+        var mass = SamplingMass(logits, posterior, hasBackground, epsilon);
         return (mass / mass.sum(2, keepdim: true)).MoveToOuterDisposeScope();
     }
 
@@ -47,7 +47,7 @@ public static partial class hfpl
         CheckSamplingArguments(logits, samples, hasBackground, epsilon);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var mass = ForegroundProbabilities(logits.detach(), posterior, hasBackground).flatten(2).add_(epsilon);
+        var mass = SamplingMass(logits, posterior, hasBackground, epsilon);
         var (b, k, n) = (mass.shape[0], mass.shape[1], mass.shape[2]);
         var table = mass.reshape(b * k, n);
         var indices = (BlockedInverseCdfSampler.Supports(table)
@@ -83,8 +83,9 @@ public static partial class hfpl
 
     static Tensor Foreground(Tensor maps, bool hasBackground) => hasBackground ? maps[.., 1..] : maps;
 
-    static Tensor ForegroundProbabilities(Tensor logits, Posterior posterior, bool hasBackground) =>
-        Foreground(posterior_probabilities(logits, posterior), hasBackground);
+    /// <summary>The unnormalised sampling mass <c>p + eps</c> <c>(B, K, h w)</c> of the foreground channels, built in place.</summary>
+    static Tensor SamplingMass(Tensor logits, Posterior posterior, bool hasBackground, double epsilon) =>
+        Foreground(posterior_probabilities(logits.detach(), posterior), hasBackground).flatten(2).add_(epsilon);
 
     static void CheckSamplingArguments(Tensor logits, long samples, bool hasBackground, double epsilon)
     {

@@ -24,12 +24,18 @@ internal static class InverseCdfSampler
         var n = mass.shape[1];
         // One fused draw for all rows; float64 keeps the cumulative sum exact enough for large grids.
         var cdf = mass.to(ScalarType.Float64).cumsum(1);
-        var uniforms = generator is null
-            ? torch.rand([rows, samples], ScalarType.Float64, mass.device)
-            : torch.rand([rows, samples], ScalarType.Float64, generator.device, generator: generator).to(mass.device);
+        var uniforms = Uniforms(rows, samples, generator, mass.device);
         var targets = uniforms * cdf[.., ^1..];
         // right=true: the first index whose cumulative mass exceeds the target, so index i has mass_i / total probability.
         var indices = torch.searchsorted(cdf, targets, right: true).clamp_max(n - 1);
         return indices.MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// The float64 uniforms <c>(R, S)</c> both samplers invert, drawn on the generator's own device (or with TorchSharp's
+    /// default generator) and moved to <paramref name="device"/>.
+    /// </summary>
+    internal static Tensor Uniforms(long rows, long samples, Generator? generator, Device device) => generator is null
+        ? torch.rand([rows, samples], ScalarType.Float64, device)
+        : torch.rand([rows, samples], ScalarType.Float64, generator.device, generator: generator).to(device);
 }
