@@ -21,13 +21,16 @@ public static partial class hfpl
     public static Tensor posterior_probabilities(Tensor logits, Posterior posterior = Posterior.Binomial)
     {
         Check.Map(logits, 4, nameof(logits), "(B, C, h, w)");
-        return posterior switch
-        {
-            Posterior.Binomial => torch.sigmoid(logits),
-            Posterior.Multinomial => torch.softmax(logits, 1),
-            _ => throw new ArgumentOutOfRangeException(nameof(posterior), posterior, "Unknown posterior."),
-        };
+        return UncheckedPosterior(logits, posterior);
     }
+
+    /// <summary><see cref="posterior_probabilities"/> for logits a caller has already checked.</summary>
+    static Tensor UncheckedPosterior(Tensor logits, Posterior posterior) => posterior switch
+    {
+        Posterior.Binomial => torch.sigmoid(logits),
+        Posterior.Multinomial => torch.softmax(logits, 1),
+        _ => throw new ArgumentOutOfRangeException(nameof(posterior), posterior, "Unknown posterior."),
+    };
 
     /// <summary>
     /// Turns probabilities back into logits with a floor, as the multinomial importance sampling does:

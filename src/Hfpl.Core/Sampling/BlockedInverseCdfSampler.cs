@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Hfpl.Internal;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -6,16 +8,18 @@ using static TorchSharp.torch;
 namespace Hfpl.Sampling;
 
 /// <summary>
-/// The CPU form of <see cref="InverseCdfSampler"/>. Instead of a cumulative sum over every cell and a search, it sums
-/// each row in blocks of 16 cells in float64 (one vectorised libtorch reduction), takes the cumulative sum of the block
-/// sums only, and inverts it around the S targets in C#: a binary search over the blocks, then a scan of one block.
-/// It consumes the same float64 uniforms from the caller's generator in the same order, and
-/// returns the same indices as <see cref="InverseCdfSampler"/> up to a target within rounding of a cell boundary.
+/// The CPU form of <see cref="InverseCdfSampler"/>. Instead of a cumulative sum over every cell and a search, one C# pass
+/// per row sums the row in blocks of 16 cells in float64 (SIMD), keeps the running sum of the block sums, and inverts it
+/// around the row's S targets while the row is in cache: a binary search over the blocks, then a scan of one block.
+/// Rows run in parallel when the table is large. It consumes the same float64 uniforms from the caller's generator in
+/// the same order, and returns the same indices as <see cref="InverseCdfSampler"/> up to a target within rounding of
+/// a cell boundary.
 /// </summary>
 internal static class BlockedInverseCdfSampler
 {
     const int Block = 16;
-    const long ChunkElements = 1L << 17;
+    /// <summary>Below this many cells one thread is faster than waking the pool.</summary>
+    const long ParallelCells = 1L << 18;
 
     /// <summary>Whether this sampler handles the mass table: a CPU tensor of float32 or float64.</summary>
     public static bool Supports(Tensor mass) => mass.device_type == DeviceType.CPU && mass.dtype is ScalarType.Float32 or ScalarType.Float64;
@@ -27,41 +31,35 @@ internal static class BlockedInverseCdfSampler
         using var noGrad = torch.no_grad();
         var table = mass.contiguous();
         var (rows, n) = (table.shape[0], table.shape[1]);
-        var full = n / Block * Block;
-        // Float64 sums of 16 float32 masses are exact, so the blocks agree with the tensor sampler's cumulative sum.
-        // libtorch converts a reduction's whole input to float64 first, so rows go in chunks of about 1 MB of float64:
-        // one 40 MB conversion costs ten times more than the sums (page faults on a fresh allocation).
-        var blocks = (n + Block - 1) / Block;
-        var blockSums = torch.empty([rows, blocks], ScalarType.Float64);
-        var chunk = Math.Max(1, ChunkElements / n);
-        for (long r = 0; r < rows; r += chunk)
-        {
-            using var chunkScope = torch.NewDisposeScope();
-            var count = Math.Min(chunk, rows - r);
-            var part = table.narrow(0, r, count);
-            var sums = blockSums.narrow(0, r, count);
-            if (full > 0) sums.narrow(1, 0, full / Block).copy_(part.narrow(1, 0, full).view(count, full / Block, Block).sum(-1, type: ScalarType.Float64));
-            if (full < n) sums.narrow(1, blocks - 1, 1).copy_(part.narrow(1, full, n - full).sum(1, keepdim: true, type: ScalarType.Float64));
-        }
-        var cumulative = blockSums.cumsum(1).contiguous();
         var uniforms = InverseCdfSampler.Uniforms(rows, samples, generator, table.device).contiguous();
         var indices = torch.empty([rows, samples], ScalarType.Int64);
-        var job = new Job(TensorMemory.Pointer<double>(cumulative), (int)cumulative.shape[1], TensorMemory.Pointer<double>(uniforms),
-            TensorMemory.Pointer<long>(indices), (int)n, (int)samples);
+        var job = new Job(TensorMemory.Pointer<double>(uniforms), TensorMemory.Pointer<long>(indices), (int)n, (int)samples);
         if (table.dtype == ScalarType.Float32) job.Run<float>(TensorMemory.Pointer<float>(table), rows);
         else job.Run<double>(TensorMemory.Pointer<double>(table), rows);
         return indices.MoveToOuterDisposeScope();
     }
 
-    readonly record struct Job(nint Cumulative, int Blocks, nint Uniforms, nint Output, int N, int Samples)
+    readonly record struct Job(nint Uniforms, nint Output, int N, int Samples)
     {
         public void Run<T>(nint table, long rows) where T : unmanaged, IFloatingPointIeee754<T>
         {
-            // One thread: waking the pool's threads costs more than the few cells each draw reads.
-            for (var row = 0L; row < rows; row++)
+            var job = this;
+            if (rows * N < ParallelCells || rows == 1)
+            {
+                job.Rows<T>(table, 0, rows);
+                return;
+            }
+            var parts = Math.Min(rows, Environment.ProcessorCount);
+            Parallel.For(0, parts, part => job.Rows<T>(table, rows * part / parts, rows * (part + 1) / parts));
+        }
+
+        void Rows<T>(nint table, long first, long end) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var cumulative = new double[(N + Block - 1) / Block];
+            for (var row = first; row < end; row++)
             {
                 var mass = TensorMemory.Span<T>(table, row * N, N);
-                var cumulative = TensorMemory.Span<double>(Cumulative, row * Blocks, Blocks);
+                CumulativeBlockSums(mass, cumulative);
                 var u = TensorMemory.Span<double>(Uniforms, row * Samples, Samples);
                 var result = TensorMemory.Span<long>(Output, row * Samples, Samples);
                 for (var s = 0; s < Samples; s++) result[s] = Invert(mass, cumulative, u[s] * cumulative[^1]);
@@ -69,8 +67,52 @@ internal static class BlockedInverseCdfSampler
         }
     }
 
+    /// <summary>The running sum over blocks of 16 cells of the block sums, in float64.</summary>
+    static void CumulativeBlockSums<T>(ReadOnlySpan<T> mass, Span<double> cumulative) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var running = 0.0;
+        var full = mass.Length / Block;
+        for (var b = 0; b < full; b++)
+            cumulative[b] = running += BlockSum(mass.Slice(b * Block, Block));
+        if (full < cumulative.Length)
+        {
+            foreach (var m in mass[(full * Block)..]) running += double.CreateTruncating(m);
+            cumulative[full] = running;
+        }
+    }
+
+    /// <summary>
+    /// The float64 sum of one full block. Sums of 16 float32 masses in [eps, 1 + eps] are exact in float64, so the blocks
+    /// agree with the tensor sampler's cumulative sum whatever the order of the additions.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static double BlockSum<T>(ReadOnlySpan<T> block) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float) && Vector.IsHardwareAccelerated && Vector<float>.Count <= Block)
+        {
+            var floats = MemoryMarshal.Cast<T, float>(block);
+            var sum = Vector<double>.Zero;
+            for (var i = 0; i < Block; i += Vector<float>.Count)
+            {
+                Vector.Widen(new Vector<float>(floats[i..]), out var low, out var high);
+                sum += low + high;
+            }
+            return Vector.Sum(sum);
+        }
+        if (typeof(T) == typeof(double) && Vector.IsHardwareAccelerated && Vector<double>.Count <= Block)
+        {
+            var doubles = MemoryMarshal.Cast<T, double>(block);
+            var sum = Vector<double>.Zero;
+            for (var i = 0; i < Block; i += Vector<double>.Count) sum += new Vector<double>(doubles[i..]);
+            return Vector.Sum(sum);
+        }
+        var total = 0.0;
+        foreach (var m in block) total += double.CreateTruncating(m);
+        return total;
+    }
+
     /// <summary>The first index whose cumulative mass exceeds <paramref name="target"/> (searchsorted with right = true).</summary>
-    static long Invert<T>(Span<T> mass, Span<double> cumulative, double target) where T : unmanaged, IFloatingPointIeee754<T>
+    static long Invert<T>(ReadOnlySpan<T> mass, ReadOnlySpan<double> cumulative, double target) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (low, high) = (0, cumulative.Length - 1);
         while (low < high)

@@ -83,9 +83,12 @@ public static partial class hfpl
 
     static Tensor Foreground(Tensor maps, bool hasBackground) => hasBackground ? maps[.., 1..] : maps;
 
-    /// <summary>The unnormalised sampling mass <c>p + eps</c> <c>(B, K, h w)</c> of the foreground channels, built in place.</summary>
+    /// <summary>
+    /// The unnormalised sampling mass <c>p + eps</c> <c>(B, K, h w)</c> of the foreground channels, built in place, from
+    /// logits that <see cref="CheckSamplingArguments"/> has checked (one finiteness pass per call, not two).
+    /// </summary>
     static Tensor SamplingMass(Tensor logits, Posterior posterior, bool hasBackground, double epsilon) =>
-        Foreground(posterior_probabilities(logits.detach(), posterior), hasBackground).flatten(2).add_(epsilon);
+        Foreground(UncheckedPosterior(logits.detach(), posterior), hasBackground).flatten(2).add_(epsilon);
 
     static void CheckSamplingArguments(Tensor logits, long samples, bool hasBackground, double epsilon)
     {

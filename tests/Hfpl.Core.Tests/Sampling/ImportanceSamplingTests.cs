@@ -58,14 +58,17 @@ public class ImportanceSamplingTests
     }
 
     [Theory]
-    [InlineData(ScalarType.Float64)]
-    [InlineData(ScalarType.Float32)]
-    public void Blocked_and_tensor_samplers_turn_the_same_uniforms_into_the_same_indices(ScalarType dtype)
+    [InlineData(ScalarType.Float64, 3, 4, 17, 19)]
+    [InlineData(ScalarType.Float32, 3, 4, 17, 19)]
+    // 40 x 3 x 3,000 = 360,000 cells: enough for the blocked sampler to split the rows across threads.
+    [InlineData(ScalarType.Float32, 40, 4, 50, 60)]
+    [InlineData(ScalarType.Float64, 40, 4, 50, 60)]
+    public void Blocked_and_tensor_samplers_turn_the_same_uniforms_into_the_same_indices(ScalarType dtype, long b, long c, long h, long w)
     {
         // Both invert the same cumulative mass with the same uniforms; only a target within rounding of a cell
         // boundary may land differently.
-        using var logits = torch.randn([3, 4, 17, 19], dtype, generator: new Generator(4)).mul_(3);
-        using var mass = torch.sigmoid(logits[.., 1..]).flatten(2).add(1e-5).reshape(9, 17 * 19);
+        using var logits = torch.randn([b, c, h, w], dtype, generator: new Generator(4)).mul_(3);
+        using var mass = torch.sigmoid(logits[.., 1..]).flatten(2).add(1e-5).reshape(b * (c - 1), h * w);
         using var fused = Hfpl.Sampling.BlockedInverseCdfSampler.Sample(mass, 50, new Generator(5));
         using var tensor = Hfpl.Sampling.InverseCdfSampler.Sample(mass, 50, new Generator(5));
         Assert.Equal(tensor.shape, fused.shape);
