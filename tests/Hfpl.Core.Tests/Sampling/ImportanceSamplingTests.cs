@@ -60,7 +60,7 @@ public class ImportanceSamplingTests
     [Theory]
     [InlineData(ScalarType.Float64, 3, 4, 17, 19)]
     [InlineData(ScalarType.Float32, 3, 4, 17, 19)]
-    // 40 x 3 x 3,000 = 360,000 cells: enough for the blocked sampler to split the rows across threads.
+    // 120 rows of 3,000 cells, as many as a batch of CAMs: the per-row buffer is reused from row to row.
     [InlineData(ScalarType.Float32, 40, 4, 50, 60)]
     [InlineData(ScalarType.Float64, 40, 4, 50, 60)]
     public void Blocked_and_tensor_samplers_turn_the_same_uniforms_into_the_same_indices(ScalarType dtype, long b, long c, long h, long w)
