@@ -56,9 +56,8 @@ public static class PeakMemory
                {
                    "literal" => LiteralFeatureSimilarity.Loss(features, predictions, parameters),
                    "exact" => losses.feature_similarity_loss(features, predictions),
-                   "window5" => losses.feature_similarity_loss(features, predictions, windowRadius: 5),
-                   "window10" => losses.feature_similarity_loss(features, predictions, windowRadius: 10),
-                   "window15" => losses.feature_similarity_loss(features, predictions, windowRadius: 15),
+                   _ when path.StartsWith("window") && int.TryParse(path["window".Length..], out var radius) =>
+                       losses.feature_similarity_loss(features, predictions, windowRadius: radius),
                    _ => throw new ArgumentException($"unknown path {path}"),
                })
         {

@@ -62,11 +62,7 @@ internal static class BlockedInverseCdfSampler
         var full = mass.Length / Block;
         for (var b = 0; b < full; b++)
             cumulative[b] = running += BlockSum(mass.Slice(b * Block, Block));
-        if (full < cumulative.Length)
-        {
-            foreach (var m in mass[(full * Block)..]) running += double.CreateTruncating(m);
-            cumulative[full] = running;
-        }
+        if (full < cumulative.Length) cumulative[full] = ScalarSum(mass[(full * Block)..], running);
     }
 
     /// <summary>
@@ -94,8 +90,14 @@ internal static class BlockedInverseCdfSampler
             for (var i = 0; i < Block; i += Vector<double>.Count) sum += new Vector<double>(doubles[i..]);
             return Vector.Sum(sum);
         }
-        var total = 0.0;
-        foreach (var m in block) total += double.CreateTruncating(m);
+        return ScalarSum(block, 0.0);
+    }
+
+    /// <summary><paramref name="start"/> plus the cells, added one at a time in float64.</summary>
+    static double ScalarSum<T>(ReadOnlySpan<T> cells, double start) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var total = start;
+        foreach (var m in cells) total += double.CreateTruncating(m);
         return total;
     }
 
