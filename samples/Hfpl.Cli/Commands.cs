@@ -26,12 +26,19 @@ public static class Commands
         """;
 
     static readonly string[] TrainingOptionNames = ["steps", "batch", "crop", "lr", "seed", "backbone", "output-stride"];
-    static readonly string[] AddOnOptionNames = ["is-lambda", "fsl-weight", "fsl-sigma", "fsl-window", "fsl-features"];
+    static readonly string[] AddOnOptionNames = ["is-lambda", "fsl-weight", "fsl-sigma", "fsl-window", "fsl-features", "fsl-grid-factor"];
     const string AddOnHelp = """
               Add-on ("++") hyper-parameters, defaults from the paper: --is-lambda 0.2 (importance sampling share of the
-              classification loss), --fsl-weight 1 (0 switches the feature similarity loss off), --fsl-sigma 5 (CAM-grid
-              cells, or 'none' for the uniform kernel), --fsl-window R (windowed FSL of radius R cells; default exact),
-              --fsl-features bilinear|area (how colours are resized to the CAM grid: bilinear as in the paper, or area averaging).
+              classification loss), --fsl-weight 1 (0 switches the feature similarity loss off), --fsl-sigma 5 (cells of the
+              FSL grid; 40px gives it in input pixels; 'none' for the uniform kernel), --fsl-window R (windowed FSL of radius
+              R cells; default exact), --fsl-features bilinear|area (how colours are resized to the FSL grid: bilinear as in
+              the paper, or area averaging), --fsl-grid-factor 1 (the FSL runs on the CAM logits upsampled by this factor:
+              2 gives a stride-16 network the paper's 8-pixel cells).
+            """;
+    const string DataHelp = """
+              --background-classes NAME,... reads those classes of an MSRC-layout folder as class 0 "background" (default:
+              classes.json's "background_classes", if any), e.g. MSRC-21 as 15 objects on background:
+              --background-classes building,grass,tree,sky,water,road
             """;
 
     public static string Help(string command) => command switch
@@ -46,20 +53,26 @@ public static class Commands
               (450) on other synthetic images; with --data: an MSRC-layout or VOC 2012 folder and the
               ImageNet-pretrained ResNet-18. Writes to --out (default out/demo): comparison.json,
               miou_vs_threshold.png, and per variant pseudo_labels/, overlays/, model.bin.
-            """ + AddOnHelp,
+              Training rescales each photograph so that its long side is --crop to 12/7 --crop pixels before cropping;
+              inference runs --scales of a base size whose long side is the geometric mean of that range.
+            """ + AddOnHelp + DataHelp,
         "train" => """
             hfpl train --data DIR --checkpoint FILE [--addon] [--baseline cam|seam] [--backbone small|resnet18]
                        [--output-stride 8|16|32] [--steps N] [--batch N] [--crop N] [--lr X] [--seed N] [--split train]
                        [--is-lambda X] [--fsl-weight X] [--fsl-sigma X|none] [--fsl-window R] [--fsl-features bilinear|area]
-              Trains one baseline (with --addon: its "++" variant) and saves FILE and FILE.json.
-            """ + AddOnHelp,
+              Trains one baseline (with --addon: its "++" variant) and saves FILE and FILE.json. Each photograph is rescaled
+              so that its long side is --crop to 12/7 --crop pixels, then cropped.
+            """ + AddOnHelp + DataHelp,
         "infer" => """
-            hfpl infer --data DIR --checkpoint FILE --out DIR [--scales 0.5,1,1.5,2] [--split train]
+            hfpl infer --data DIR --checkpoint FILE --out DIR [--scales 0.5,1,1.5,2] [--long-side N|native] [--split train]
+                       [--background-classes NAME,...]
               Multi-scale, flipped CAMs of every image; writes pseudo_labels/*.png (palette), overlays/*.png and
-              metrics.json (mIoU sweep and contour F-score against the masks).
+              metrics.json (mIoU sweep and contour F-score against the masks). --scales multiply a base size whose long
+              side is --long-side pixels (default: the one the checkpoint was trained for; 'native' for each image's own size).
+              The data is read with the checkpoint's background classes unless --background-classes says otherwise.
             """,
         "eval" => """
-            hfpl eval --data DIR --pred DIR [--split train]
+            hfpl eval --data DIR --pred DIR [--split train] [--background-classes NAME,...]
               Scores pseudo-label PNGs named like the images (class indices, 255 void) against the masks:
               mIoU and contour F-score (also against MSRC's precise masks_hq/ where present).
             """,
@@ -76,17 +89,19 @@ public static class Commands
 
     public static int Demo(string[] args)
     {
-        var options = new CommandLine("demo", args, ["data", "out", "seeds", "scales", "split", "pretrain-steps", "baseline", .. TrainingOptionNames, .. AddOnOptionNames], []);
+        var options = new CommandLine("demo", args, ["data", "out", "seeds", "scales", "split", "pretrain-steps", "baseline", "background-classes", .. TrainingOptionNames, .. AddOnOptionNames], []);
         var data = options.Folder("data");
         var synthetic = data is null;
         var training = TrainingFrom(options, synthetic);
+        var backbone = options.Choice("backbone", synthetic ? "small" : "resnet18", ModelSpec.Backbones);
+        var stride = options.Int("output-stride", synthetic ? 4 : 16, 4, 32);
         var settings = new ComparisonSettings
         {
             Baselines = BaselineList(options),
-            Backbone = options.Choice("backbone", synthetic ? "small" : "resnet18", ModelSpec.Backbones),
-            OutputStride = options.Int("output-stride", synthetic ? 4 : 16, 4, 32),
+            Backbone = backbone,
+            OutputStride = stride,
             Training = training,
-            AddOn = AddOnFrom(options),
+            AddOn = AddOnFrom(options, stride),
             Seeds = Seeds(options),
             Scales = options.Doubles("scales"),
             // The small CNN has no pretrained weights: it is pretrained as a plain classifier on other synthetic images
@@ -98,7 +113,7 @@ public static class Commands
         CheckStride(options, settings.Backbone, settings.OutputStride);
         var output = options.String("out", Path.Combine("out", "demo"))!;
         TorchNative.EnsureLoaded();
-        var dataset = DataSource.Open(data, options.String("split", "train")!);
+        var dataset = OpenData(options, data);
         Console.WriteLine($"hfpl demo: {dataset.Info.Name}, {dataset.Count} images, {dataset.Info.NumLabels} classes; " +
                           $"{settings.Backbone} backbone, {settings.Training.Steps} steps of {settings.Training.BatchSize} crops of {settings.Training.CropSize} px, " +
                           $"seeds {string.Join(",", settings.Seeds)}; add-on {settings.AddOn}; output in {output}");
@@ -116,19 +131,20 @@ public static class Commands
 
     public static int Train(string[] args)
     {
-        var options = new CommandLine("train", args, ["data", "checkpoint", "baseline", "split", .. TrainingOptionNames, .. AddOnOptionNames], ["addon"]);
+        var options = new CommandLine("train", args, ["data", "checkpoint", "baseline", "split", "background-classes", .. TrainingOptionNames, .. AddOnOptionNames], ["addon"]);
         var data = options.Folder("data") ?? throw new UsageException("train: --data is required");
         var checkpoint = options.Required("checkpoint");
         var backbone = options.Choice("backbone", "resnet18", ModelSpec.Backbones);
         var stride = options.Int("output-stride", backbone == "small" ? 8 : 16, 4, 32);
         CheckStride(options, backbone, stride);
         var training = TrainingFrom(options, synthetic: false);
-        var addOn = AddOnFrom(options);
+        var addOn = AddOnFrom(options, stride);
         if (!options.Has("addon") && AddOnOptionNames.FirstOrDefault(options.Has) is { } stray)
             throw new UsageException($"train: --{stray} sets an add-on hyper-parameter; it needs --addon");
         TorchNative.EnsureLoaded();
-        var dataset = DataSource.Open(data, options.String("split", "train")!);
-        var spec = new ModelSpec(options.Choice("baseline", "cam", ModelSpec.Baselines), options.Has("addon"), backbone, stride, dataset.Info.NumLabels, training.Seed, options.Has("addon") ? addOn : null);
+        var dataset = OpenData(options, data);
+        var spec = new ModelSpec(options.Choice("baseline", "cam", ModelSpec.Baselines), options.Has("addon"), backbone, stride, dataset.Info.NumLabels, training.Seed,
+            options.Has("addon") ? addOn : null, (dataset as MsrcDataset)?.Map?.BackgroundClasses, training.InferenceLongSide);
         TorchSharp.torch.manual_seed(training.Seed);
         using var model = spec.Create();
         var report = Trainer.Train(model, dataset.ToList(), training with { CheckpointPath = checkpoint }, Console.Error, spec.DisplayName);
@@ -140,30 +156,35 @@ public static class Commands
 
     public static int Infer(string[] args)
     {
-        var options = new CommandLine("infer", args, ["data", "checkpoint", "out", "scales", "split"], []);
+        var options = new CommandLine("infer", args, ["data", "checkpoint", "out", "scales", "split", "background-classes", "long-side"], []);
         var data = options.Folder("data") ?? throw new UsageException("infer: --data is required");
         var checkpoint = options.Required("checkpoint");
         var output = options.Required("out");
         if (!File.Exists(checkpoint)) throw new UsageException($"infer: --checkpoint file '{checkpoint}' does not exist");
         var scales = options.Doubles("scales");
         TorchNative.EnsureLoaded();
+        var longSide = options.String("long-side") == "native" ? null : options.Has("long-side") ? options.Int("long-side", 0, 8, 16384) : (int?)null;
         var spec = ModelSpec.Load(checkpoint);
-        var dataset = DataSource.Open(data, options.String("split", "train")!);
+        if (!options.Has("long-side")) longSide = spec.InferenceLongSide;
+        var dataset = OpenData(options, data, spec.BackgroundClasses);
+        if (dataset.Info.NumLabels != spec.Classes)
+            throw new InvalidDataException($"checkpoint has {spec.Classes} classes, the data {dataset.Info.NumLabels} ({checkpoint}).");
         using var model = spec.Create();
         model.load(checkpoint);
-        var report = PseudoLabelEvaluation.Run(model, dataset.ToList(), dataset.Info, scales, output, overlays: int.MaxValue, progress: Console.Error);
+        var report = PseudoLabelEvaluation.Run(model, dataset.ToList(), dataset.Info, scales, output, overlays: int.MaxValue, progress: Console.Error, longSide: longSide);
         File.WriteAllText(Path.Combine(output, "metrics.json"), System.Text.Json.JsonSerializer.Serialize(report, new System.Text.Json.JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         Console.WriteLine($"{spec.DisplayName}: mIoU {100 * report.MeanIoU:F2}" + (report.BestThreshold is { } t ? $" at threshold {t:F2}" : "") +
-                          $", contour F {100 * report.ContourF:F2}; wrote {output}");
+                          $", contour F (all / present classes) {report.ContourF}" + (report.PreciseContourF is { } hq ? $", precise masks {hq}" : "") +
+                          $"; wrote {output}");
         return 0;
     }
 
     public static int Eval(string[] args)
     {
-        var options = new CommandLine("eval", args, ["data", "pred", "split"], []);
+        var options = new CommandLine("eval", args, ["data", "pred", "split", "background-classes"], []);
         var data = options.Folder("data") ?? throw new UsageException("eval: --data is required");
         var predictions = options.Folder("pred") ?? throw new UsageException("eval: --pred is required");
-        var dataset = DataSource.Open(data, options.String("split", "train")!);
+        var dataset = OpenData(options, data);
         var info = dataset.Info;
         var confusion = new ConfusionMatrix(info.NumClasses, info.IgnoreIndex);
         var foreground = Enumerable.Range(0, info.NumLabels).Select(info.LabelToClass);
@@ -185,19 +206,43 @@ public static class Commands
                 preciseImages++;
             }
         }
-        Console.WriteLine($"{dataset.Count} images: mIoU {100 * confusion.MeanIoU():F2}, contour F {100 * contour.MeanFScore():F2}" +
-                          (preciseImages > 0 ? $", contour F against the {preciseImages} precise masks {100 * precise.MeanFScore():F2}" : ""));
+        Console.WriteLine($"{dataset.Count} images: mIoU {100 * confusion.MeanIoU():F2}, contour F (all / present classes) {ContourScores.Of(contour)}" +
+                          (preciseImages > 0 ? $", against the {preciseImages} precise masks {ContourScores.Of(precise)}" : ""));
         return 0;
     }
 
-    static TrainingOptions TrainingFrom(CommandLine options, bool synthetic) => new()
+    static TrainingOptions TrainingFrom(CommandLine options, bool synthetic)
     {
-        Steps = options.Int("steps", synthetic ? 300 : 600, 1, 1_000_000),
-        BatchSize = options.Int("batch", synthetic ? 16 : 8, 1, 1024),
-        CropSize = options.Int("crop", synthetic ? 96 : 224, 16, 4096),
-        LearningRate = options.Double("lr", 0.01, 1e-6, 10),
-        Seed = options.Int("seed", 0, 0, int.MaxValue),
-    };
+        var crop = options.Int("crop", synthetic ? 96 : 224, 16, 4096);
+        return new()
+        {
+            Steps = options.Int("steps", synthetic ? 300 : 600, 1, 1_000_000),
+            BatchSize = options.Int("batch", synthetic ? 16 : 8, 1, 1024),
+            CropSize = crop,
+            // Photographs of any size: the long side follows the crop (the reference's 448-768 for 448). The synthetic
+            // images are all 96 pixels, and the demo keeps the relative 0.7-1.3 its numbers were measured with.
+            LongSideRange = synthetic ? null : TrainingOptions.LongSideForCrop(crop),
+            LearningRate = options.Double("lr", 0.01, 1e-6, 10),
+            Seed = options.Int("seed", 0, 0, int.MaxValue),
+        };
+    }
+
+    /// <summary>Opens --data with --split and --background-classes (else <paramref name="defaultBackground"/>), naming the option at fault.</summary>
+    static SegmentationDataset OpenData(CommandLine options, string? data, IReadOnlyList<string>? defaultBackground = null)
+    {
+        var background = options.String("background-classes") is { } text
+            ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : defaultBackground;
+        try
+        {
+            return DataSource.Open(data, options.String("split"), backgroundClasses: background);
+        }
+        catch (ArgumentException e) when (e.ParamName is "split" or "backgroundClasses")
+        {
+            var option = e.ParamName == "split" ? "--split" : "--background-classes";
+            throw new UsageException($"{options.Command}: {option}: {e.Message.Split(" (Parameter")[0]}");
+        }
+    }
 
     static IReadOnlyList<string> BaselineList(CommandLine options)
     {
@@ -208,12 +253,26 @@ public static class Commands
         return names;
     }
 
-    static AddOnSettings AddOnFrom(CommandLine options) => new(
-        Lambda: options.Double("is-lambda", 0.2, 0, 1),
-        FslWeight: options.Double("fsl-weight", 1.0, 0, 1000),
-        Sigma: options.String("fsl-sigma") == "none" ? null : options.Double("fsl-sigma", 5, 1e-3, 1e6),
-        WindowRadius: options.Has("fsl-window") ? options.Int("fsl-window", 0, 1, 4096) : null,
-        Features: options.Choice("fsl-features", "bilinear", "bilinear", "area") == "area" ? Hfpl.Losses.FeatureResize.Area : Hfpl.Losses.FeatureResize.Bilinear);
+    static AddOnSettings AddOnFrom(CommandLine options, int outputStride)
+    {
+        var factor = options.Int("fsl-grid-factor", 1, 1, 16);
+        double? sigma = options.String("fsl-sigma") switch
+        {
+            "none" => null,
+            { } text when text.EndsWith("px", StringComparison.Ordinal) =>
+                double.TryParse(text[..^2], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var px) && px > 0 && double.IsFinite(px)
+                    ? Hfpl.Losses.losses.sigma_in_cells(px, outputStride, factor)
+                    : throw new UsageException($"{options.Command}: --fsl-sigma must be a positive number of cells, a number of pixels such as 40px, or none, got '{text}'"),
+            _ => options.Double("fsl-sigma", 5, 1e-3, 1e6),
+        };
+        return new(
+            Lambda: options.Double("is-lambda", 0.2, 0, 1),
+            FslWeight: options.Double("fsl-weight", 1.0, 0, 1000),
+            Sigma: sigma,
+            WindowRadius: options.Has("fsl-window") ? options.Int("fsl-window", 0, 1, 4096) : null,
+            Features: options.Choice("fsl-features", "bilinear", "bilinear", "area") == "area" ? Hfpl.Losses.FeatureResize.Area : Hfpl.Losses.FeatureResize.Bilinear,
+            GridFactor: factor);
+    }
 
     static IReadOnlyList<int> Seeds(CommandLine options)
     {

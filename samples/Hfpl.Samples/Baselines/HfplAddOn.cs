@@ -16,6 +16,7 @@ public sealed class HfplAddOn : nn.Module
     readonly Losses.Modules.ImportanceSamplingLoss classification;
     readonly FeatureSimilarityLoss featureSimilarity;
     readonly FeatureResize featureResize;
+    readonly int gridFactor;
 
     /// <summary>Creates the add-on with the paper's binomial defaults.</summary>
     /// <param name="samples">S, draws per (image, class): 10.</param>
@@ -25,11 +26,15 @@ public sealed class HfplAddOn : nn.Module
     /// <param name="windowRadius">Null for the exact FSL, else a window radius in grid cells.</param>
     /// <param name="seed">Seed of the sampling generator.</param>
     /// <param name="features">How the FSL's colour features are resized to the CAM grid.</param>
+    /// <param name="gridFactor">The FSL runs on the CAM logits upsampled by this factor (1: the logits' own grid); <paramref name="sigma"/>
+    /// and <paramref name="windowRadius"/> are in cells of that grid.</param>
     public HfplAddOn(int samples = 10, double lambda = 0.2, double fslWeight = 1.0, double? sigma = 5, int? windowRadius = null, long? seed = null,
-        FeatureResize features = FeatureResize.Bilinear)
+        FeatureResize features = FeatureResize.Bilinear, int gridFactor = 1)
         : base(nameof(HfplAddOn))
     {
+        if (gridFactor < 1) throw new ArgumentOutOfRangeException(nameof(gridFactor), gridFactor, "gridFactor must be at least 1.");
         featureResize = features;
+        this.gridFactor = gridFactor;
         pool = hfpl.ImportanceSamplingPool(samples, seed: seed);
         classification = losses.ImportanceSamplingLoss(lambda);
         featureSimilarity = losses.FeatureSimilarityLoss(sigma: sigma, weight: fslWeight, windowRadius: windowRadius);
@@ -51,9 +56,10 @@ public sealed class HfplAddOn : nn.Module
         using var scope = NewDisposeScope();
         var sampled = pool.call(logits);
         var classificationLoss = classification.call(pooledLogits, sampled, labels);
-        var features = losses.feature_similarity_features(images, logits.shape[2], logits.shape[3], featureResize);
-        var predictions = hfpl.binomial_predictions(logits, labels);
-        var mask = valid is null ? null : nn.functional.adaptive_avg_pool2d(valid, [logits.shape[2], logits.shape[3]]);
+        var grid = losses.upsample_cam_grid(logits, gridFactor);
+        var features = losses.feature_similarity_features(images, grid.shape[2], grid.shape[3], featureResize);
+        var predictions = hfpl.binomial_predictions(grid, labels);
+        var mask = valid is null ? null : nn.functional.adaptive_avg_pool2d(valid, [grid.shape[2], grid.shape[3]]);
         var fsl = featureSimilarity.forward(features, predictions, mask);
         return (classificationLoss.MoveToOuterDisposeScope(), fsl.MoveToOuterDisposeScope());
     }

@@ -9,9 +9,12 @@ namespace Hfpl.Samples.Data;
 /// Image-level labels are the classes present in the mask.
 /// </summary>
 /// <remarks>
-/// <c>classes.json</c>: <c>{"classes": [names in index order], "ignore_index": 255, "has_background": false}</c>;
-/// <c>ignore_index</c> defaults to 255 and <c>has_background</c> to false (MSRC-21 has no background
-/// class; <see cref="MsrcLayoutWriter"/> writes true for the synthetic data, whose class 0 is background).
+/// <c>classes.json</c>: <c>{"classes": [names in index order], "ignore_index": 255, "has_background": false,
+/// "background_classes": [names]}</c>; <c>ignore_index</c> defaults to 255 and <c>has_background</c> to false (MSRC-21 has
+/// no background class; <see cref="MsrcLayoutWriter"/> writes true for the synthetic data, whose class 0 is background).
+/// <c>background_classes</c> (optional), or the constructor's <c>backgroundClasses</c>, which takes precedence, reads
+/// the named classes as class 0 "background" (<see cref="BackgroundClassMap"/>): masks, precise masks, labels and
+/// <see cref="SegmentationDataset.Info"/> are all in the merged classes.
 /// The constructor lists the files and checks that every image has its mask; reading a sample decodes
 /// and checks it. Nothing is skipped: a problem is an exception naming the file.
 /// </remarks>
@@ -25,11 +28,16 @@ public sealed class MsrcDataset : SegmentationDataset
     /// <exception cref="DirectoryNotFoundException"><paramref name="root"/>, its images/ or its masks/ folder is missing.</exception>
     /// <exception cref="FileNotFoundException">classes.json or the mask of an image is missing.</exception>
     /// <exception cref="InvalidDataException">classes.json is malformed, images/ is empty, or two images share a name.</exception>
-    public MsrcDataset(string root) : this(Open(root)) { }
+    /// <exception cref="ArgumentException">A background class is not a class of the dataset.</exception>
+    /// <param name="root">The dataset folder.</param>
+    /// <param name="backgroundClasses">Classes read as background; null for classes.json's <c>background_classes</c> (if any),
+    /// empty for none.</param>
+    public MsrcDataset(string root, IReadOnlyCollection<string>? backgroundClasses = null) : this(Open(root, backgroundClasses)) { }
 
-    private MsrcDataset((string Root, DatasetInfo Info, string[] Ids, string[] ImagePaths) opened) : base(opened.Info)
+    private MsrcDataset((string Root, DatasetInfo Info, string[] Ids, string[] ImagePaths, BackgroundClassMap? Map) opened) : base(opened.Info)
     {
         Root = opened.Root;
+        Map = opened.Map;
         _ids = opened.Ids;
         _imagePaths = opened.ImagePaths;
         PreciseMaskIds = _ids.Where(id => File.Exists(PreciseMaskPath(id))).ToArray();
@@ -37,6 +45,9 @@ public sealed class MsrcDataset : SegmentationDataset
 
     /// <summary>The dataset folder.</summary>
     public string Root { get; }
+
+    /// <summary>How the classes on disk become <see cref="SegmentationDataset.Info"/>'s classes, or null when they are read as they are.</summary>
+    public BackgroundClassMap? Map { get; }
 
     /// <inheritdoc />
     public override IReadOnlyList<string> Ids => _ids;
@@ -59,13 +70,15 @@ public sealed class MsrcDataset : SegmentationDataset
         var id = _ids[index];
         var image = ImageFile.ReadRgb(_imagePaths[index]);
         var maskPath = MaskPath(id);
-        var mask = MaskFile.Read(maskPath);
+        var mask = Mapped(MaskFile.Read(maskPath));
         var hqPath = PreciseMaskPath(id);
-        var hq = File.Exists(hqPath) ? MaskFile.Read(hqPath) : null;
+        var hq = File.Exists(hqPath) ? Mapped(MaskFile.Read(hqPath)) : null;
         return new SegmentationSample(id, image, mask, Info, hq, _imagePaths[index], maskPath, hq is null ? null : hqPath);
     }
 
-    private static (string, DatasetInfo, string[], string[]) Open(string root)
+    private IndexMask Mapped(IndexMask mask) => Map is null ? mask : Map.Apply(mask);
+
+    private static (string, DatasetInfo, string[], string[], BackgroundClassMap?) Open(string root, IReadOnlyCollection<string>? backgroundClasses)
     {
         ArgumentNullException.ThrowIfNull(root);
         if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"Dataset root folder not found: {root}");
@@ -73,7 +86,16 @@ public sealed class MsrcDataset : SegmentationDataset
         var maskDir = Path.Combine(root, "masks");
         if (!Directory.Exists(imageDir)) throw new DirectoryNotFoundException($"Image folder not found: {imageDir}");
         if (!Directory.Exists(maskDir)) throw new DirectoryNotFoundException($"Mask folder not found: {maskDir}");
-        var info = ReadClasses(Path.Combine(root, "classes.json"), Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root))));
+        var classesPath = Path.Combine(root, "classes.json");
+        var info = ReadClasses(classesPath, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root))));
+        BackgroundClassMap? map = null;
+        if (backgroundClasses is null)
+        {
+            var declared = ReadBackgroundClasses(classesPath);
+            try { map = declared.Count > 0 ? new BackgroundClassMap(info, declared) : null; }
+            catch (ArgumentException e) { throw new InvalidDataException($"{classesPath}: {e.Message.Split(" (Parameter")[0]}", e); }
+        }
+        else if (backgroundClasses.Count > 0) map = new BackgroundClassMap(info, backgroundClasses);
 
         var images = Directory.EnumerateFiles(imageDir)
             .Where(f => ImageExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
@@ -89,7 +111,25 @@ public sealed class MsrcDataset : SegmentationDataset
             var mask = Path.Combine(maskDir, id + ".png");
             if (!File.Exists(mask)) throw new FileNotFoundException($"Mask file not found for image '{id}': {mask}", mask);
         }
-        return (root, info, ids, images);
+        return (root, map?.Info ?? info, ids, images, map);
+    }
+
+    /// <summary>The <c>background_classes</c> of a classes.json file, or none.</summary>
+    /// <exception cref="InvalidDataException">The field is not an array of strings; the message names the file.</exception>
+    public static IReadOnlyList<string> ReadBackgroundClasses(string path)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("background_classes", out var names)) return [];
+            if (names.ValueKind != JsonValueKind.Array || names.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+                throw new InvalidDataException($"{path}: \"background_classes\" must be an array of class names.");
+            return names.EnumerateArray().Select(e => e.GetString()!).ToArray();
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: malformed class list ({e.Message}).", e);
+        }
     }
 
     /// <summary>Parses a classes.json file (see the class remarks).</summary>

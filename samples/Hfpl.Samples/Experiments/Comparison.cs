@@ -49,11 +49,14 @@ public static class Comparison
         var data = dataset.ToList();
         var results = new List<VariantResult>();
         var pretrained = settings.Pretraining is { } pre ? Pretrain(settings, pre.Data, pre.Options, dataset.Info.NumLabels, log) : null;
+        var backgroundClasses = (dataset as MsrcDataset)?.Map?.BackgroundClasses;
+        var longSide = settings.Training.InferenceLongSide;
         foreach (var seed in settings.Seeds)
         foreach (var baseline in settings.Baselines)
         foreach (var addOn in new[] { false, true })
         {
-            var spec = new ModelSpec(baseline, addOn, settings.Backbone, settings.OutputStride, dataset.Info.NumLabels, seed, addOn ? settings.AddOn : null);
+            var spec = new ModelSpec(baseline, addOn, settings.Backbone, settings.OutputStride, dataset.Info.NumLabels, seed, addOn ? settings.AddOn : null,
+                backgroundClasses, longSide);
             var folder = Path.Combine(outputFolder, $"{spec.DisplayName.ToLowerInvariant().Replace("+", "p")}-seed{seed}");
             Directory.CreateDirectory(folder);
             TorchSharp.torch.manual_seed(seed);
@@ -65,10 +68,12 @@ public static class Comparison
             var clock = Stopwatch.StartNew();
             var writeOutputs = seed == settings.Seeds[0];
             var evaluation = PseudoLabelEvaluation.Run(model, data, dataset.Info, settings.Scales,
-                writeOutputs ? folder : null, settings.Overlays, log);
+                writeOutputs ? folder : null, settings.Overlays, log, longSide);
             results.Add(new VariantResult(spec, seed, training, evaluation, clock.Elapsed));
-            log?.WriteLine($"{spec.DisplayName} seed {seed}: mIoU {100 * evaluation.MeanIoU:F2}, contour F {100 * evaluation.ContourF:F2}" +
-                           (evaluation.PreciseContourF is { } hq ? $", contour F (precise masks) {100 * hq:F2}" : "") +
+            log?.WriteLine($"{spec.DisplayName} seed {seed}: mIoU {100 * evaluation.MeanIoU:F2}" +
+                           (evaluation.BestThreshold is { } t ? $" at threshold {t:F2}" : "") +
+                           $", contour F (all / present classes) {evaluation.ContourF}" +
+                           (evaluation.PreciseContourF is { } hq ? $", precise masks {hq}" : "") +
                            $" | train {training.Elapsed:mm\\:ss}, infer {clock.Elapsed:mm\\:ss}");
         }
         return results;

@@ -17,40 +17,48 @@ public static class ComparisonReport
         return (mean, std);
     }
 
-    /// <summary>One row per variant plus one difference row per baseline ("++" minus plain): mIoU, contour F, and contour F against precise masks where there are any.</summary>
+    /// <summary>
+    /// One row per variant plus one difference row per baseline ("++" minus plain): mIoU, contour F over all foreground
+    /// classes and over the classes present in the ground truth, and the same two against precise masks where there are any.
+    /// </summary>
     public static string Table(IReadOnlyList<VariantResult> results)
     {
         var variants = results.GroupBy(r => r.Spec.DisplayName).ToList();
         var precise = results.All(r => r.Evaluation.PreciseContourF is not null);
         var seeds = results.Select(r => r.Seed).Distinct().Count();
-        string Cell(IReadOnlyList<double> v) => seeds > 1
+        var metrics = new List<(string Name, Func<VariantResult, double> Value)>
+        {
+            ("mIoU", r => r.Evaluation.MeanIoU),
+            ("contour F", r => r.Evaluation.ContourF.AllClasses),
+            ("F present", r => r.Evaluation.ContourF.PresentClasses),
+        };
+        if (precise)
+        {
+            metrics.Add(("F precise", r => r.Evaluation.PreciseContourF!.AllClasses));
+            metrics.Add(("F precise, present", r => r.Evaluation.PreciseContourF!.PresentClasses));
+        }
+        string Cell(IReadOnlyList<double> v, int width) => (seeds > 1
             ? string.Format(Invariant, "{0,6:F2} ± {1,4:F2}", 100 * MeanStd(v).Mean, 100 * MeanStd(v).Std)
-            : string.Format(Invariant, "{0,6:F2}", 100 * v[0]);
-        var width = seeds > 1 ? 13 : 6;
-        string[] columns = precise ? ["mIoU", "contour F", "contour F (precise masks)"] : ["mIoU", "contour F"];
+            : string.Format(Invariant, "{0,6:F2}", 100 * v[0])).PadLeft(width);
+        var widths = metrics.Select(m => Math.Max(m.Name.Length, seeds > 1 ? 13 : 6)).ToArray();
         // Wide enough for "SEAM++ - SEAM" when several baselines are compared.
         var labelWidth = variants.Count == 2 ? 10 : Math.Max(10, 2 * variants.Max(v => v.Key.Length) + 1);
         string Label(string label) => label.PadRight(labelWidth);
+        string Row(string label, Func<Func<VariantResult, double>, IReadOnlyList<double>> values) =>
+            $"{Label(label)} | {string.Join(" | ", metrics.Select((m, i) => Cell(values(m.Value), widths[i])))}";
         var text = new StringBuilder();
-        text.AppendLine($"{Label("variant")} | {string.Join(" | ", columns.Select(c => c.PadLeft(width)))}   ({seeds} seed{(seeds > 1 ? "s" : "")}, percent{(seeds > 1 ? ", mean ± std" : "")})");
+        text.AppendLine($"{Label("variant")} | {string.Join(" | ", metrics.Select((m, i) => m.Name.PadLeft(widths[i])))}   " +
+                        $"({seeds} seed{(seeds > 1 ? "s" : "")}, percent{(seeds > 1 ? ", mean ± std" : "")})");
         foreach (var group in variants)
-        {
-            var row = group.ToList();
-            text.Append($"{Label(group.Key)} | {Cell(row.Select(r => r.Evaluation.MeanIoU).ToList())} | {Cell(row.Select(r => r.Evaluation.ContourF).ToList())}");
-            if (precise) text.Append($" | {Cell(row.Select(r => r.Evaluation.PreciseContourF!.Value).ToList())}");
-            text.AppendLine();
-        }
+            text.AppendLine(Row(group.Key, metric => group.Select(metric).ToList()));
         // One difference row per baseline trained with and without the add-on, paired by seed: the difference of
         // means equals the mean of per-seed differences.
         foreach (var plain in variants.Where(v => !v.First().Spec.AddOn))
         {
             if (variants.FirstOrDefault(v => v.Key == plain.Key + "++") is not { } plus) continue;
             var (a, b) = (plain.OrderBy(r => r.Seed).ToList(), plus.OrderBy(r => r.Seed).ToList());
-            List<double> Diff(Func<VariantResult, double> metric) => a.Zip(b, (x, y) => metric(y) - metric(x)).ToList();
             var label = variants.Count == 2 ? "difference" : plus.Key + " - " + plain.Key;
-            text.Append($"{Label(label)} | {Cell(Diff(r => r.Evaluation.MeanIoU))} | {Cell(Diff(r => r.Evaluation.ContourF))}");
-            if (precise) text.Append($" | {Cell(Diff(r => r.Evaluation.PreciseContourF!.Value))}");
-            text.AppendLine();
+            text.AppendLine(Row(label, metric => a.Zip(b, (x, y) => metric(y) - metric(x)).ToList()));
         }
         return text.ToString();
     }

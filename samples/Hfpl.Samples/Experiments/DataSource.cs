@@ -10,15 +10,33 @@ public static class DataSource
     /// <c>classes.json</c>), or, with a null path, the seeded synthetic dataset.
     /// </summary>
     /// <param name="path">The folder, or null.</param>
-    /// <param name="split">VOC split name (train, val, trainval).</param>
+    /// <param name="split">VOC split name (train, val, trainval); null for train. Only VOC folders have splits.</param>
     /// <param name="syntheticSeed">Seed of the synthetic data.</param>
     /// <param name="syntheticCount">Images of synthetic data.</param>
-    public static SegmentationDataset Open(string? path, string split = "train", int syntheticSeed = 0, int syntheticCount = 400)
+    /// <param name="backgroundClasses">MSRC layout: classes read as background (<see cref="BackgroundClassMap"/>); null for
+    /// classes.json's own <c>background_classes</c>.</param>
+    /// <exception cref="ArgumentException">A split for a layout without splits, or background classes for a layout that
+    /// does not take them or that name no class; the parameter name says which.</exception>
+    public static SegmentationDataset Open(string? path, string? split = null, int syntheticSeed = 0, int syntheticCount = 400,
+        IReadOnlyCollection<string>? backgroundClasses = null)
     {
-        if (path is null) return new SyntheticDataset(new SyntheticOptions { Seed = syntheticSeed, Count = syntheticCount });
+        if (path is null)
+        {
+            if (split is not null) throw new ArgumentException("the built-in synthetic data has no splits.", nameof(split));
+            if (backgroundClasses is { Count: > 0 }) throw new ArgumentException("the built-in synthetic data already has a background class.", nameof(backgroundClasses));
+            return new SyntheticDataset(new SyntheticOptions { Seed = syntheticSeed, Count = syntheticCount });
+        }
         if (!Directory.Exists(path)) throw new DirectoryNotFoundException($"Data folder '{path}' does not exist.");
-        if (Directory.Exists(Path.Combine(path, "JPEGImages"))) return new VocDataset(path, split);
-        if (Directory.Exists(Path.Combine(path, "images"))) return new MsrcDataset(path);
+        if (Directory.Exists(Path.Combine(path, "JPEGImages")))
+        {
+            if (backgroundClasses is { Count: > 0 }) throw new ArgumentException("a VOC folder already has a background class.", nameof(backgroundClasses));
+            return new VocDataset(path, split ?? "train");
+        }
+        if (Directory.Exists(Path.Combine(path, "images")))
+        {
+            if (split is not null) throw new ArgumentException($"'{path}' is an MSRC-layout folder, which has no splits.", nameof(split));
+            return new MsrcDataset(path, backgroundClasses);
+        }
         throw new InvalidDataException($"'{path}' is neither a VOC 2012 folder (JPEGImages/, SegmentationClass/) nor an MSRC-layout folder (images/, masks/, classes.json).");
     }
 }

@@ -14,7 +14,12 @@ namespace Hfpl.Samples.Experiments;
 /// <param name="Classes">K, foreground classes.</param>
 /// <param name="Seed">Seed of the add-on's sampler.</param>
 /// <param name="AddOnSettings">The add-on's hyper-parameters when <paramref name="AddOn"/> is set; null for the paper's defaults.</param>
-public sealed record ModelSpec(string Baseline, bool AddOn, string Backbone, int OutputStride, int Classes, int Seed, AddOnSettings? AddOnSettings = null)
+/// <param name="BackgroundClasses">Classes of the data that training read as background (<see cref="Data.BackgroundClassMap"/>), or null;
+/// inference reads the data the same way unless told otherwise.</param>
+/// <param name="InferenceLongSide">The inference base size (long side in pixels) that fits the training scales, or null for each
+/// image's own size (<see cref="Training.TrainingOptions.InferenceLongSide"/>).</param>
+public sealed record ModelSpec(string Baseline, bool AddOn, string Backbone, int OutputStride, int Classes, int Seed, AddOnSettings? AddOnSettings = null,
+    IReadOnlyList<string>? BackgroundClasses = null, int? InferenceLongSide = null)
 {
     /// <summary>The baselines this build knows.</summary>
     public static readonly string[] Baselines = ["cam", "seam"];

@@ -6,7 +6,7 @@ namespace Hfpl.Samples.Inference;
 
 /// <summary>
 /// Multi-scale, flipped CAM inference as WSSS evaluates pseudo-labels: the model's class scores at each scale
-/// (0.5, 1, 1.5, 2 by default) and its horizontal mirror, ReLU, upsampled to the image, summed, restricted to the
+/// (0.5, 1, 1.5, 2 by default, of the image's own size or of a base size given by its long side) and its horizontal mirror, ReLU, upsampled to the image, summed, restricted to the
 /// image's labels, then max-normalised per class to [0, 1].
 /// </summary>
 public static class CamInference
@@ -20,19 +20,24 @@ public static class CamInference
     /// <param name="labels">Image labels <c>(K)</c> in {0, 1}; absent classes get zero maps.</param>
     /// <param name="scales">Input scales; null for <see cref="DefaultScales"/>.</param>
     /// <param name="flip">Also run the mirrored image.</param>
+    /// <param name="longSide">The base size: scale 1 resizes the image so that its long side has this many pixels (the size
+    /// training showed objects at, <see cref="Training.TrainingOptions.InferenceLongSide"/>); null for the image's own size.</param>
     /// <returns><c>(K, H, W)</c> in [0, 1], float32, on the image's device.</returns>
-    public static Tensor NormalisedCams(WsssBaseline model, Tensor image, Tensor labels, double[]? scales = null, bool flip = true)
+    public static Tensor NormalisedCams(WsssBaseline model, Tensor image, Tensor labels, double[]? scales = null, bool flip = true, int? longSide = null)
     {
+        if (longSide is <= 0) throw new ArgumentOutOfRangeException(nameof(longSide), longSide, "longSide must be positive.");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         model.eval();
         var (h, w) = (image.shape[1], image.shape[2]);
         var batch = image.unsqueeze(0);
+        var baseScale = longSide is { } side ? (double)side / Math.Max(h, w) : 1.0;
         Tensor? sum = null;
-        foreach (var scale in scales ?? DefaultScales)
+        foreach (var relative in scales ?? DefaultScales)
         {
+            var scale = relative * baseScale;
             var size = new[] { Math.Max(8, (long)Math.Round(h * scale)), Math.Max(8, (long)Math.Round(w * scale)) };
-            var input = scale == 1.0 ? batch : functional.interpolate(batch, size, mode: InterpolationMode.Bilinear, align_corners: false);
+            var input = size[0] == h && size[1] == w ? batch : functional.interpolate(batch, size, mode: InterpolationMode.Bilinear, align_corners: false);
             var views = flip ? cat([input, input.flip(3)], 0) : input;
             var cams = functional.relu(model.InferenceCams(views));
             var upsampled = functional.interpolate(cams, [h, w], mode: InterpolationMode.Bilinear, align_corners: false);

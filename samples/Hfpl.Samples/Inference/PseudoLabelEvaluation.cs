@@ -11,12 +11,24 @@ namespace Hfpl.Samples.Inference;
 /// <param name="BestThreshold">The best background threshold, or null for data with no background class.</param>
 /// <param name="Curve">mIoU for every threshold of the sweep (one point with a NaN threshold for data without background).</param>
 /// <param name="ClassIoU">IoU of every class at the best threshold.</param>
-/// <param name="ContourF">Mean contour F-score over foreground classes, against the masks.</param>
+/// <param name="ContourF">Contour F-score against the masks (<see cref="ContourScores"/>).</param>
 /// <param name="PreciseContourF">The same against the precise masks (MSRC <c>masks_hq/</c>) on the images that have one, else null.</param>
 /// <param name="PreciseImages">How many images have a precise mask.</param>
 /// <param name="Images">Images evaluated.</param>
 public sealed record PseudoLabelReport(double MeanIoU, double? BestThreshold, IReadOnlyList<ThresholdPoint> Curve, double[] ClassIoU,
-    double ContourF, double? PreciseContourF, int PreciseImages, int Images);
+    ContourScores ContourF, ContourScores? PreciseContourF, int PreciseImages, int Images);
+
+/// <summary>A contour F-score read two ways.</summary>
+/// <param name="AllClasses">Mean over every foreground class, a class absent from both prediction and ground truth scoring 1 (METHOD.md).</param>
+/// <param name="PresentClasses">Mean over the foreground classes present in the ground truth: no credit for classes nobody drew.</param>
+public sealed record ContourScores(double AllClasses, double PresentClasses)
+{
+    /// <summary>Both means of an accumulator.</summary>
+    public static ContourScores Of(ContourFScore score) => new(score.MeanFScore(), score.MeanFScoreOverPresentClasses());
+
+    /// <summary>"F all / F present" in percent, e.g. "42.86 / 12.50".</summary>
+    public override string ToString() => FormattableString.Invariant($"{100 * AllClasses:F2} / {100 * PresentClasses:F2}");
+}
 
 /// <summary>
 /// Runs multi-scale CAM inference over a dataset, sweeps the background threshold, decodes pseudo-labels at the
@@ -33,8 +45,9 @@ public static class PseudoLabelEvaluation
     /// <param name="outputFolder">Where to write <c>pseudo_labels/</c> and <c>overlays/</c>; null writes nothing.</param>
     /// <param name="overlays">How many images get a CAM overlay (the first ones).</param>
     /// <param name="progress">Progress line target, or null.</param>
+    /// <param name="longSide">Inference base size (long side in pixels), or null for each image's own size; see <see cref="CamInference.NormalisedCams"/>.</param>
     public static PseudoLabelReport Run(WsssBaseline model, IReadOnlyList<SegmentationSample> data, DatasetInfo info,
-        double[]? scales = null, string? outputFolder = null, int overlays = 12, TextWriter? progress = null)
+        double[]? scales = null, string? outputFolder = null, int overlays = 12, TextWriter? progress = null, int? longSide = null)
     {
         var mode = info.HasBackground ? BackgroundMode.Threshold : BackgroundMode.NoBackground;
         var sweep = new BackgroundThresholdSweep(info.NumLabels, mode, ignoreIndex: info.IgnoreIndex);
@@ -46,7 +59,7 @@ public static class PseudoLabelEvaluation
             using var scope = NewDisposeScope();
             var sample = data[i];
             var labels = sample.LabelTensor();
-            var normalised = CamInference.NormalisedCams(model, sample.ImageTensor(device), labels.to(device), scales).cpu();
+            var normalised = CamInference.NormalisedCams(model, sample.ImageTensor(device), labels.to(device), scales, longSide: longSide).cpu();
             sweep.Add(normalised, labels, sample.MaskTensor());
             cams[i] = normalised.data<float>().ToArray();
             bar?.Report(i + 1, new Dictionary<string, double>());
@@ -76,7 +89,7 @@ public static class PseudoLabelEvaluation
         }
         var best = sweepResult.Best;
         return new PseudoLabelReport(best.MeanIoU, threshold, sweepResult.Curve, sweepResult.Matrices[sweepResult.BestIndex].ClassIoU(),
-            contour.MeanFScore(), preciseImages > 0 ? precise.MeanFScore() : null, preciseImages, data.Count);
+            ContourScores.Of(contour), preciseImages > 0 ? ContourScores.Of(precise) : null, preciseImages, data.Count);
     }
 
     /// <summary>The pseudo-label of one image from its normalised CAMs <c>(K, H, W)</c>.</summary>

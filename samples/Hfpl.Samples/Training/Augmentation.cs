@@ -4,7 +4,8 @@ using static TorchSharp.torch.nn;
 namespace Hfpl.Samples.Training;
 
 /// <summary>
-/// Training-time augmentation of one image: random rescale, random square crop (zero padding where the rescaled
+/// Training-time augmentation of one image: random rescale (relative to the image, or to a long side in pixels),
+/// random square crop (zero padding where the rescaled
 /// image is smaller than the crop), horizontal flip and colour jitter (brightness, contrast, saturation). Driven
 /// by a seeded <see cref="Random"/>. Returns which pixels are image and which are padding.
 /// </summary>
@@ -25,7 +26,9 @@ public static class Augmentation
     {
         using var scope = NewDisposeScope();
         var (h, w) = (image.shape[1], image.shape[2]);
-        var scale = options.ScaleRange.Min + random.NextDouble() * (options.ScaleRange.Max - options.ScaleRange.Min);
+        var scale = options.LongSideRange is { } range
+            ? (range.Min + random.NextDouble() * (range.Max - range.Min)) / Math.Max(h, w)
+            : options.ScaleRange.Min + random.NextDouble() * (options.ScaleRange.Max - options.ScaleRange.Min);
         var (sh, sw) = (Math.Max(1, (long)Math.Round(h * scale)), Math.Max(1, (long)Math.Round(w * scale)));
         var x = functional.interpolate(image.unsqueeze(0), [sh, sw], mode: InterpolationMode.Bilinear, align_corners: false)[0];
 

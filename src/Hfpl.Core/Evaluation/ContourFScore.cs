@@ -44,6 +44,7 @@ public sealed class ContourFScore
     readonly long[] matchedPredictedBoundary;
     readonly long[] groundTruthBoundary;
     readonly long[] matchedGroundTruthBoundary;
+    readonly bool[] groundTruthPresent;
     readonly List<int>[] predictionPixels;
     readonly List<int>[] groundTruthPixels;
     bool[] scratch = [];
@@ -77,6 +78,7 @@ public sealed class ContourFScore
         matchedPredictedBoundary = new long[classes];
         groundTruthBoundary = new long[classes];
         matchedGroundTruthBoundary = new long[classes];
+        groundTruthPresent = new bool[classes];
         predictionPixels = new List<int>[classes];
         groundTruthPixels = new List<int>[classes];
         for (var c = 0; c < classes; c++)
@@ -167,6 +169,7 @@ public sealed class ContourFScore
             matchedPredictedBoundary[c] += other.matchedPredictedBoundary[c];
             groundTruthBoundary[c] += other.groundTruthBoundary[c];
             matchedGroundTruthBoundary[c] += other.matchedGroundTruthBoundary[c];
+            groundTruthPresent[c] |= other.groundTruthPresent[c];
         }
         ImageCount += other.ImageCount;
     }
@@ -195,7 +198,32 @@ public sealed class ContourFScore
         return f;
     }
 
-    /// <summary>Mean of <see cref="ClassFScore"/> over <see cref="ForegroundClasses"/>.</summary>
+    /// <summary>
+    /// The foreground classes that occur in the ground truth of at least one image added so far (a pixel labelled with
+    /// the class; void is no class).
+    /// </summary>
+    public IReadOnlyList<int> PresentForegroundClasses() => foregroundClasses.Where(c => groundTruthPresent[c]).ToArray();
+
+    /// <summary>
+    /// Mean of <see cref="ClassFScore"/> over the foreground classes present in the ground truth
+    /// (<see cref="PresentForegroundClasses"/>); NaN when none is. Report it beside <see cref="MeanFScore"/>: that one
+    /// counts every absent class as F = 1 where the prediction has no boundary of it either, so on a few images a constant
+    /// prediction already scores high.
+    /// </summary>
+    public double MeanFScoreOverPresentClasses()
+    {
+        double sum = 0;
+        var count = 0;
+        foreach (var c in foregroundClasses)
+        {
+            if (!groundTruthPresent[c]) continue;
+            sum += FScore(c);
+            count++;
+        }
+        return count == 0 ? double.NaN : sum / count;
+    }
+
+    /// <summary>Mean of <see cref="ClassFScore"/> over <see cref="ForegroundClasses"/> (METHOD.md: absent from both scores 1).</summary>
     public double MeanFScore()
     {
         double sum = 0;
@@ -248,6 +276,11 @@ public sealed class ContourFScore
         }
         BoundaryMap.CollectClassBoundaries(prediction, height, width, predictionPixels);
         BoundaryMap.CollectClassBoundaries(groundTruth, height, width, groundTruthPixels);
+        foreach (var v in groundTruth)
+        {
+            var c = int.CreateTruncating(v);
+            if ((uint)c < (uint)Classes) groundTruthPresent[c] = true;
+        }
 
         var radius = ToleranceRadius(height, width);
         if (radius != cachedRadius)

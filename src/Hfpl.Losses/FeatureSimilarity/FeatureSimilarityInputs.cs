@@ -50,9 +50,13 @@ public static partial class losses
     /// <param name="mean">Per-channel mean used to normalise the images; ImageNet's by default.</param>
     /// <param name="std">Per-channel standard deviation; ImageNet's by default.</param>
     /// <param name="hasBackground">True when the logits carry a background channel 0 (binomial: replaced by <c>1 - max fg</c>).</param>
-    /// <returns>Features <c>(B, 3, h, w)</c> and predictions <c>(B, K + 1, h, w)</c> (multinomial <c>(B, C, h, w)</c>).</returns>
+    /// <param name="gridFactor">Run the loss on a grid this many times finer than the logits (<see cref="upsample_cam_grid"/>):
+    /// 2 gives a stride-16 network the paper's 8-pixel cells. 1 (default) is the logits' own grid.</param>
+    /// <param name="resize">How the images are brought to the grid (<see cref="FeatureResize"/>).</param>
+    /// <returns>Features <c>(B, 3, f h, f w)</c> and predictions <c>(B, K + 1, f h, f w)</c> (multinomial <c>(B, C, f h, f w)</c>).</returns>
     public static (Tensor Features, Tensor Predictions) feature_similarity_inputs(Tensor images, Tensor logits, Tensor labels,
-        Posterior posterior = Posterior.Binomial, double[]? mean = null, double[]? std = null, bool hasBackground = false)
+        Posterior posterior = Posterior.Binomial, double[]? mean = null, double[]? std = null, bool hasBackground = false,
+        int gridFactor = 1, FeatureResize resize = FeatureResize.Bilinear)
     {
         Check.Map(images, 4, nameof(images), "(B, 3, H, W)");
         Check.Map(logits, 4, nameof(logits), "(B, C, h, w)");
@@ -64,10 +68,11 @@ public static partial class losses
             throw new ArgumentException($"logits must have the batch size of images ({images.shape[0]}), got {Check.Shape(logits)}.", nameof(logits));
 
         using var scope = torch.NewDisposeScope();
+        logits = upsample_cam_grid(logits, gridFactor);
         var shape = new long[] { 1, mean.Length, 1, 1 };
         var meanTensor = torch.tensor(mean, images.dtype, images.device).view(shape);
         var stdTensor = torch.tensor(std, images.dtype, images.device).view(shape);
-        var features = feature_similarity_features(images.detach() * stdTensor + meanTensor, logits.shape[2], logits.shape[3]);
+        var features = feature_similarity_features(images.detach() * stdTensor + meanTensor, logits.shape[2], logits.shape[3], resize);
         Tensor predictions;
         if (posterior == Posterior.Binomial)
         {

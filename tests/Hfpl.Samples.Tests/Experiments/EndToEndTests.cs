@@ -37,7 +37,8 @@ public sealed class EndToEndTests : IDisposable
             Assert.Equal((48, 48), (pseudo.Width, pseudo.Height));
             Assert.All(pseudo.Values, v => Assert.True(v <= 5, $"pseudo-label value {v} is not a class of the data"));
             Assert.InRange(result.Evaluation.MeanIoU, 0, 1);
-            Assert.InRange(result.Evaluation.ContourF, 0, 1);
+            Assert.InRange(result.Evaluation.ContourF.AllClasses, 0, 1);
+            Assert.InRange(result.Evaluation.ContourF.PresentClasses, 0, 1);
             Assert.Equal(60, result.Evaluation.Curve.Count);
             Assert.True(result.Training.LastLosses.Values.All(double.IsFinite));
         }
