@@ -37,8 +37,8 @@ public static class Commands
             """;
     const string DataHelp = """
               --background-classes NAME,... reads those classes of an MSRC-layout folder as class 0 "background" (default:
-              classes.json's "background_classes", if any), e.g. MSRC-21 as 15 objects on background:
-              --background-classes building,grass,tree,sky,water,road
+              classes.json's "background_classes", if any; 'none' reads every class as it is), e.g. MSRC-21 as 15 objects
+              on background: --background-classes building,grass,tree,sky,water,road
             """;
 
     public static string Help(string command) => command switch
@@ -230,9 +230,12 @@ public static class Commands
     /// <summary>Opens --data with --split and --background-classes (else <paramref name="defaultBackground"/>), naming the option at fault.</summary>
     static SegmentationDataset OpenData(CommandLine options, string? data, IReadOnlyList<string>? defaultBackground = null)
     {
-        var background = options.String("background-classes") is { } text
-            ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : defaultBackground;
+        var background = options.String("background-classes") switch
+        {
+            "none" => [],
+            { } text => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            null => defaultBackground,
+        };
         try
         {
             return DataSource.Open(data, options.String("split"), backgroundClasses: background);
@@ -263,6 +266,8 @@ public static class Commands
                 double.TryParse(text[..^2], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var px) && px > 0 && double.IsFinite(px)
                     ? Hfpl.Losses.losses.sigma_in_cells(px, outputStride, factor)
                     : throw new UsageException($"{options.Command}: --fsl-sigma must be a positive number of cells, a number of pixels such as 40px, or none, got '{text}'"),
+            { } text when !double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _) =>
+                throw new UsageException($"{options.Command}: --fsl-sigma must be a positive number of cells, a number of pixels such as 40px, or none, got '{text}'"),
             _ => options.Double("fsl-sigma", 5, 1e-3, 1e6),
         };
         return new(

@@ -80,6 +80,37 @@ public class ContourFScoreTests
     }
 
     [Fact]
+    public void The_present_class_mean_gives_no_credit_for_classes_nobody_drew()
+    {
+        // Six foreground classes, the ground truth holds only class 1, the prediction is all background: METHOD.md's mean
+        // scores the five absent classes 1 each (5/6), the mean over present classes scores the one missed class 0.
+        var score = new ContourFScore(7, Enumerable.Range(1, 6));
+        score.Add(new byte[40 * 60], Rectangle(40, 60, 5, 30, 10, 50, 1), 40, 60);
+        TensorAssertClose(5.0 / 6, score.MeanFScore());
+        Assert.Equal([1], score.PresentForegroundClasses());
+        Assert.Equal(0, score.MeanFScoreOverPresentClasses());
+
+        // A perfect prediction of that class scores 1 both ways; a class that is void everywhere is not present.
+        var perfect = new ContourFScore(7, Enumerable.Range(1, 6));
+        var gt = Rectangle(40, 60, 5, 30, 10, 50, 1);
+        gt[0] = 255;
+        perfect.Add(gt, gt, 40, 60);
+        Assert.Equal(1, perfect.MeanFScoreOverPresentClasses());
+        Assert.True(double.IsNaN(new ContourFScore(7, Enumerable.Range(1, 6)).MeanFScoreOverPresentClasses()));
+    }
+
+    [Fact]
+    public void Presence_survives_a_merge()
+    {
+        var (a, b) = (VocStyle(), VocStyle());
+        b.Add(new byte[20 * 20], Rectangle(20, 20, 2, 10, 2, 10, 2), 20, 20);
+        a.Merge(b);
+        Assert.Equal([2], a.PresentForegroundClasses());
+    }
+
+    static void TensorAssertClose(double expected, double actual) => Assert.True(Math.Abs(expected - actual) < 1e-12, $"expected {expected}, got {actual}");
+
+    [Fact]
     public void Class_absent_from_both_sides_scores_one()
     {
         var gt = Rectangle(30, 30, 5, 15, 5, 15, 1);

@@ -13,9 +13,12 @@ public sealed class HfplCommandTests : IDisposable
         foreach (var path in temporary.Where(Directory.Exists)) Directory.Delete(path, recursive: true);
     }
 
-    static (int Code, string Out, string Error) Run(string dll, params string[] args)
+    static (int Code, string Out, string Error) Run(string dll, params string[] args) => Run(dll, new Dictionary<string, string>(), args);
+
+    static (int Code, string Out, string Error) Run(string dll, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         start.ArgumentList.Add(dll);
         foreach (var a in args) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
@@ -74,7 +77,15 @@ public sealed class HfplCommandTests : IDisposable
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
         }
-        var (code, _, error) = Run(Path.Combine(copy, "hfpl.dll"), "check");
+        // When the regular load fails, TorchSharp 0.107 copies the natives of the libtorch-cpu-linux-x64 package from the
+        // NuGet cache ($NUGET_PACKAGES, else ~/.nuget/packages) into a cpu/ folder next to TorchSharp.dll and loads them
+        // from there. On a machine that has restored the package that repairs the copy, and the check would prove
+        // nothing; so the copy runs with both places pointing at an empty folder, as on a machine without the cache.
+        var emptyHome = Path.Combine(copy, "empty-home");
+        Directory.CreateDirectory(emptyHome);
+        var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = emptyHome, ["HOME"] = emptyHome, ["DOTNET_CLI_HOME"] = emptyHome };
+        var (code, _, error) = Run(Path.Combine(copy, "hfpl.dll"), environment, "check");
+        Assert.False(File.Exists(Path.Combine(copy, "cpu", "libtorch_cpu.so")), "TorchSharp restored libtorch_cpu.so from a package cache");
         Assert.Equal(3, code);
         Assert.Contains("Hfpl could not load libtorch", error);
         Assert.Contains("libtorch_cpu.so", error);
@@ -105,7 +116,7 @@ public sealed class HfplCommandTests : IDisposable
 
         var eval = Run(HfplDll, "eval", "--data", data, "--pred", Path.Combine(output, "pseudo_labels"));
         Assert.True(eval.Code == 0, eval.Error);
-        Assert.Matches(@"^6 images: mIoU \d+\.\d\d, contour F \d+\.\d\d$", eval.Out.Trim());
+        Assert.Matches(@"^6 images: mIoU \d+\.\d\d, contour F \(all / present classes\) \d+\.\d\d / \d+\.\d\d$", eval.Out.Trim());
 
         // Precise masks for two images: eval scores contours against them too.
         Directory.CreateDirectory(Path.Combine(data, "masks_hq"));
@@ -113,6 +124,65 @@ public sealed class HfplCommandTests : IDisposable
             File.Copy(mask, Path.Combine(data, "masks_hq", Path.GetFileName(mask)));
         var precise = Run(HfplDll, "eval", "--data", data, "--pred", Path.Combine(output, "pseudo_labels"));
         Assert.True(precise.Code == 0, precise.Error);
-        Assert.Matches(@"6 images: mIoU \d+\.\d\d, contour F \d+\.\d\d, contour F against the 2 precise masks \d+\.\d\d", precise.Out);
+        Assert.Matches(@"6 images: mIoU \d+\.\d\d, contour F \(all / present classes\) \d+\.\d\d / \d+\.\d\d, against the 2 precise masks \d+\.\d\d / \d+\.\d\d", precise.Out);
+    }
+
+    /// <summary>An MSRC-layout folder whose every class is labelled: the synthetic class 0 is called "grass" and is no background.</summary>
+    string AllLabelledFolder()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "hfpl-cli-" + Guid.NewGuid().ToString("N"));
+        temporary.Add(root);
+        var data = Path.Combine(root, "data");
+        new Hfpl.Samples.Data.SyntheticDataset(new() { Seed = 8, Count = 6, Width = 48, Height = 40 }).WriteMsrcLayout(data);
+        File.WriteAllText(Path.Combine(data, "classes.json"), """{"classes": ["grass", "beetle", "leaf", "crystal", "slug", "tile"]}""");
+        return root;
+    }
+
+    [Fact]
+    public void Objects_on_background_train_infer_and_eval_with_the_checkpoints_protocol()
+    {
+        var root = AllLabelledFolder();
+        var data = Path.Combine(root, "data");
+        var checkpoint = Path.Combine(root, "model.bin");
+        var train = Run(HfplDll, "train", "--data", data, "--checkpoint", checkpoint, "--backbone", "small", "--addon", "--steps", "2",
+            "--batch", "2", "--crop", "40", "--background-classes", "grass", "--fsl-grid-factor", "2", "--fsl-sigma", "10px");
+        Assert.True(train.Code == 0, train.Error);
+        // Stride 8, grid factor 2: 10 pixels are 2.5 cells of the 4-pixel FSL grid.
+        Assert.Contains("CAM++ (lambda 0.2, FSL weight 1, sigma 2.5, FSL grid x2): trained 2 steps", train.Out);
+        var spec = Hfpl.Samples.Experiments.ModelSpec.Load(checkpoint);
+        Assert.Equal(5, spec.Classes);
+        Assert.Equal(["grass"], spec.BackgroundClasses);
+        Assert.Equal(2, spec.AddOnSettings!.GridFactor);
+        Assert.Equal((int)Math.Round(Math.Sqrt(40 * 69.0)), spec.InferenceLongSide);
+
+        // Infer reads the data as the checkpoint was trained: objects on background, so there is a threshold sweep.
+        var infer = Run(HfplDll, "infer", "--data", data, "--checkpoint", checkpoint, "--out", Path.Combine(root, "infer"), "--scales", "1");
+        Assert.True(infer.Code == 0, infer.Error);
+        Assert.Matches(@"CAM\+\+: mIoU \d+\.\d\d at threshold 0\.\d\d, contour F \(all / present classes\)", infer.Out);
+
+        var eval = Run(HfplDll, "eval", "--data", data, "--pred", Path.Combine(root, "infer", "pseudo_labels"), "--background-classes", "grass");
+        Assert.True(eval.Code == 0, eval.Error);
+
+        // Read with every class as it is, the data has 6 classes and the checkpoint 5: one line, exit 1.
+        var mismatch = Run(HfplDll, "infer", "--data", data, "--checkpoint", checkpoint, "--out", Path.Combine(root, "x"), "--background-classes", "none");
+        Assert.Equal(1, mismatch.Code);
+        Assert.Contains("checkpoint has 5 classes, the data 6", mismatch.Error);
+        Assert.Single(mismatch.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Theory]
+    [InlineData("--background-classes: background class 'moss' is not a class of data", "--background-classes", "moss")]
+    [InlineData("--split: ", "--split", "val")]
+    [InlineData("--fsl-sigma must be a positive number of cells, a number of pixels such as 40px, or none, got 'wide'", "--addon", "--fsl-sigma", "wide")]
+    public void Data_options_that_do_not_fit_the_folder_give_one_line_and_exit_code_2(string message, params string[] extra)
+    {
+        var root = AllLabelledFolder();
+        var (code, output, error) = Run(HfplDll, ["train", "--data", Path.Combine(root, "data"), "--checkpoint", Path.Combine(root, "m.bin"),
+            "--backbone", "small", "--steps", "1", .. extra]);
+        Assert.Equal(2, code);
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Contains(message, lines[0]);
+        Assert.Equal("", output);
     }
 }

@@ -43,4 +43,54 @@ public class AugmentationTests
         Assert.True(a.eq(b).all().item<bool>());
         Assert.False(a.eq(c).all().item<bool>());
     }
+
+    /// <summary>A horizontal ramp: the value of a column is its position across the image, 0 at the left, 1 at the right.</summary>
+    static Tensor Ramp(int height, int width) =>
+        torch.linspace(0, 1, width).view(1, 1, width).expand(3, height, width).contiguous();
+
+    [Theory]
+    [InlineData(480, 640)]
+    [InlineData(213, 320)]
+    [InlineData(1200, 1600)]
+    public void With_a_long_side_range_a_crop_shows_most_of_the_image_whatever_its_size(int height, int width)
+    {
+        using var image = Ramp(height, width);
+        var options = new TrainingOptions { CropSize = 224, LongSideRange = TrainingOptions.LongSideForCrop(224), ColourJitter = 0 };
+        var random = new Random(4);
+        for (var i = 0; i < 20; i++)
+        {
+            var (crop, valid) = Augmentation.Apply(image, options, random);
+            using (crop) using (valid)
+            {
+                // The long side is at most 384 pixels, so 224 columns of it span at least 224/384 = 58 % of the image.
+                using var visible = crop[0][valid[0] > 0.5f];
+                var span = (visible.max() - visible.min()).item<float>();
+                Assert.True(span >= 0.57f, $"a crop of a {width}x{height} image spans {span:P0} of its width");
+            }
+        }
+    }
+
+    [Fact]
+    public void With_relative_scales_a_crop_of_a_large_photograph_shows_only_a_part_of_it()
+    {
+        // The failure the long-side range fixes: 0.7-1.3 of a 640-pixel photograph leaves a 224 crop at most half of it.
+        using var image = Ramp(480, 640);
+        var options = new TrainingOptions { CropSize = 224, ScaleRange = (0.7, 1.3), ColourJitter = 0 };
+        var random = new Random(4);
+        for (var i = 0; i < 20; i++)
+        {
+            var (crop, valid) = Augmentation.Apply(image, options, random);
+            using (crop) using (valid) Assert.True((crop[0].max() - crop[0].min()).item<float>() < 0.51f);
+        }
+    }
+
+    [Fact]
+    public void The_long_side_range_and_inference_size_follow_the_crop()
+    {
+        Assert.Equal((448, 768), TrainingOptions.LongSideForCrop(448));
+        Assert.Equal((224, 384), TrainingOptions.LongSideForCrop(224));
+        Assert.Equal(293, new TrainingOptions { LongSideRange = (224, 384) }.InferenceLongSide);
+        Assert.Null(new TrainingOptions().InferenceLongSide);
+        Assert.Contains(new TrainingOptions { LongSideRange = (300, 200) }.Validate(), e => e.Contains("long-side range"));
+    }
 }
