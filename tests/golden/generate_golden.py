@@ -105,7 +105,8 @@ def fsl_pairwise(f, u, variant, mu, sigma, px, py, radius):
     Bu, Cy, hu, wu = u.shape
     assert (B, h, w) == (Bu, hu, wu)
     N = h * w
-    f = f.detach()
+    # The reference loss clamps its features to [0, 1] itself, before anything else.
+    f = torch.clamp(f.detach(), 0.0, 1.0)
     fi = f.reshape(B, Cx, N).permute(0, 2, 1)  # (B, N, Cx)
     ui = u.reshape(B, Cy, N).permute(0, 2, 1)  # (B, N, Cy)
 
@@ -172,7 +173,7 @@ def fsl_naive(f, u, variant, mu, sigma, px, py, radius):
     """Scalar Python-loop transcription (independent of the tensor code), for tiny cases."""
     B, Cx, h, w = f.shape
     Cy = u.shape[1]
-    f = f.tolist()
+    f = torch.clamp(f, 0.0, 1.0).tolist()  # the loss clamps its features itself
     u = u.detach().tolist()
     total = 0.0
     for bb in range(B):
@@ -322,14 +323,14 @@ def build_fsl_cases():
                           2.5, 5.0, 1, 2, None, block_features(g, 2, 3, 5, 6, layout), U(2, 4, 5, 6),
                           check_naive=True))
 
-    # --- binomial, d_x > 1 before clamping (features outside [0,1]: -0.5 vs 1.5 in all channels) ---
+    # --- binomial, features outside [0,1] (-0.5 and 1.5 in all channels): the loss clamps them to 0 and 1 first ---
     levels = torch.tensor([-0.5, 0.0, 1.0, 1.5], dtype=DT)
     idx = torch.tensor([[0, 0, 1, 2, 3],
                         [0, 1, 2, 3, 3],
                         [3, 2, 1, 0, 0],
                         [3, 3, 2, 1, 0]])
     f_clamp = levels[idx][None, None].expand(1, 3, 4, 5).clone()
-    cases.append(fsl_case("binomial_dx_exceeds_one_1x3x4x5_cy2_sigma5_px1_py2", "binomial",
+    cases.append(fsl_case("binomial_features_outside_unit_range_1x3x4x5_cy2_sigma5_px1_py2", "binomial",
                           (1, 3, 4, 5), 2, 2.5, 5.0, 1, 2, None, f_clamp, U(1, 2, 4, 5),
                           check_naive=True))
 
@@ -367,8 +368,8 @@ def build_fsl_cases():
     cases.append(fsl_case("multinomial_blocks_1x3x4x5_cy4_sigma5_px1_py2", "multinomial", (1, 3, 4, 5), 4,
                           2.5, 5.0, 1, 2, None, block_features(g, 1, 3, 4, 5, layout2),
                           U(1, 4, 4, 5), check_naive=True))
-    # multinomial px=2: ||(-0.5 - 1.5) * 1_3||_2 / 3 = 2 sqrt(3) / 3 = 1.155 > 1 before clamping
-    cases.append(fsl_case("multinomial_dx_exceeds_one_1x3x4x5_cy2_sigma5_px2_py2", "multinomial",
+    # multinomial px=2 on features outside [0,1]: clamped to 0 and 1, ||1_3||_2 / 3 = 0.577 (1.155 without the clamp)
+    cases.append(fsl_case("multinomial_features_outside_unit_range_1x3x4x5_cy2_sigma5_px2_py2", "multinomial",
                           (1, 3, 4, 5), 2, 2.5, 5.0, 2, 2, 1, f_clamp, U(1, 2, 4, 5),
                           check_naive=True))
 
@@ -383,10 +384,11 @@ def check_special_fsl_inputs():
     levels = torch.tensor([-0.5, 0.0, 1.0, 1.5], dtype=DT)
     f = levels[None, None, None, :].expand(1, 3, 1, 4).clone()
     u = torch.zeros(1, 2, 1, 4)
+    # features -0.5 .. 1.5 are clamped to 0 .. 1 before the distance: 2.0 and 1.155 without that clamp
     m = fsl_pairwise(f, u, "binomial", 2.5, 5.0, 1, 2, None)
-    assert float(m["d_x_raw"].max()) == 2.0 and float(m["d_x"].max()) == 1.0
+    assert float(m["d_x_raw"].max()) == 1.0 and float(m["d_x"].max()) == 1.0
     m = fsl_pairwise(f, u, "multinomial", 2.5, 5.0, 2, 2, None)
-    assert float(m["d_x_raw"].max()) > 1.15 and float(m["d_x"].max()) == 1.0
+    assert abs(float(m["d_x_raw"].max()) - 1 / math.sqrt(3)) < 1e-12
     # w = -1 (up to 1e-5 effects) for identical colours, 0 at d_x = 1/(1+e^mu)
     m = fsl_pairwise(torch.zeros(1, 3, 1, 2), u[..., :2], "binomial", 2.5, 5.0, 1, 2, None)
     assert float(m["w"][0, 0, 1]) < -0.999
@@ -492,11 +494,13 @@ def build_isl_cases():
 # ======================================================================================
 
 def maxnorm(t):
-    """relu(relu(t) - min_hw) / (max_hw - min_hw + 1e-5), min/max of relu(t), not detached."""
+    """relu(relu(t) - min_hw - 1e-5) / (max_hw - min_hw + 1e-5), min/max of relu(t), not detached.
+
+    The 1e-5 sits inside the outer relu, as in the authors' reference code."""
     r = F.relu(t)
     mn = r.amin(dim=(2, 3), keepdim=True)
     mx = r.amax(dim=(2, 3), keepdim=True)
-    return F.relu(r - mn) / (mx - mn + 1e-5)
+    return F.relu(r - mn - 1e-5) / (mx - mn + 1e-5)
 
 
 def maxnorm_alt(t):
@@ -506,7 +510,7 @@ def maxnorm_alt(t):
     flat = r.reshape(B, K, h * w)
     mn = flat.min(dim=2).values[:, :, None, None]
     mx = flat.max(dim=2).values[:, :, None, None]
-    return F.relu(r - mn) / (mx - mn + 1e-5)
+    return F.relu(r - mn - 1e-5) / (mx - mn + 1e-5)
 
 
 def fg_bg_predictions(z, labels, use_alt=False):

@@ -9,9 +9,10 @@ public static partial class hfpl
 {
     /// <summary>
     /// Min-max normalises each image's CAM channel to [0, 1]:
-    /// <c>maxnorm(t) = relu(relu(t) - min) / (max - min + 1e-5)</c>, with min and max of <c>relu(t)</c> taken
-    /// over the grid per image and channel. Not detached: the gradient flows through min and max too.
-    /// A channel with no positive value maps to zeros.
+    /// <c>maxnorm(t) = relu(relu(t) - min - 1e-5) / (max - min + 1e-5)</c>, with min and max of <c>relu(t)</c> taken
+    /// over the grid per image and channel. The 1e-5 inside the outer relu is the reference code's: cells within 1e-5 of
+    /// the minimum map to exactly 0, and the maximum to <c>(max - min - 1e-5) / (max - min + 1e-5)</c>, just below 1.
+    /// Not detached: the gradient flows through min and max too. A channel with no positive value maps to zeros.
     /// </summary>
     /// <param name="cams">CAM logits or scores <c>(B, C, h, w)</c>.</param>
     /// <returns><c>(B, C, h, w)</c> in [0, 1), same dtype and device.</returns>
@@ -23,7 +24,7 @@ public static partial class hfpl
         var flat = positive.flatten(2);
         var min = flat.amin([2], keepdim: true).unsqueeze(-1);
         var max = flat.amax([2], keepdim: true).unsqueeze(-1);
-        var result = torch.nn.functional.relu(positive - min) / (max - min + 1e-5);
+        var result = torch.nn.functional.relu(positive - min - 1e-5) / (max - min + 1e-5);
         return result.MoveToOuterDisposeScope();
     }
 }

@@ -21,7 +21,10 @@ namespace Hfpl.Losses
         /// The gradient flows into <paramref name="predictions"/> only. The loss weight (1.0, or 0.5 multinomial) is applied by the caller or the module.
         /// </summary>
         /// <param name="features">Image features <c>(B, Cx, h, w)</c>: the un-normalised RGB image in [0, 1] resized to the CAM grid
-        /// (see <see cref="feature_similarity_features"/>). Cast to the predictions' dtype; no gradient.</param>
+        /// (see <see cref="feature_similarity_features"/>). Cast to the predictions' dtype and clamped to [0, 1] here, as the
+        /// reference loss does, so colours slightly out of range (bilinear overshoot, jitter) are fine; values outside
+        /// [<see cref="MinFeatureValue"/>, <see cref="MaxFeatureValue"/>] (an image left in 0..255, or a normalised one) are
+        /// an <see cref="ArgumentException"/>. No gradient.</param>
         /// <param name="predictions">Predictions <c>(B, Cy, h, w)</c>: binomial <see cref="hfpl.binomial_predictions"/>, multinomial softmax.</param>
         /// <param name="posterior">Binomial (default) or multinomial form.</param>
         /// <param name="mu">Offset of the colour-edge weight, 2.5: w = 0 at <c>d_x = 1 / (1 + e^mu)</c>.</param>
@@ -48,7 +51,8 @@ namespace Hfpl.Losses
             if (mask is not null) CheckMask(mask, predictions);
 
             using var scope = torch.NewDisposeScope();
-            var f = features.detach().to(predictions.dtype);
+            CheckColourRange(features);
+            var f = features.detach().to(predictions.dtype).clamp(0, 1);
             var u = predictions.detach();
             var m = mask?.detach().to(predictions.dtype);
             var (sum, gradient) = windowRadius is not { } radius ? ExactPairwiseKernel.Compute(f, u, parameters, m)
@@ -56,6 +60,22 @@ namespace Hfpl.Losses
                 : WindowedPairwiseKernel.Compute(f, u, radius, parameters, m);
             var scale = -1.0 / (predictions.shape[0] * predictions.shape[2] * predictions.shape[3]);
             return AnalyticGradient.Attach(sum.mul_(scale), predictions, gradient.mul_(scale)).MoveToOuterDisposeScope();
+        }
+
+        /// <summary>The lowest feature value <see cref="feature_similarity_loss"/> accepts (and clamps to 0).</summary>
+        public const double MinFeatureValue = -1;
+
+        /// <summary>The highest feature value <see cref="feature_similarity_loss"/> accepts (and clamps to 1).</summary>
+        public const double MaxFeatureValue = 2;
+
+        static void CheckColourRange(Tensor features)
+        {
+            using var scope = torch.NewDisposeScope();
+            var (min, max) = (features.min().to(ScalarType.Float64).item<double>(), features.max().to(ScalarType.Float64).item<double>());
+            if (min >= MinFeatureValue && max <= MaxFeatureValue) return;
+            throw new ArgumentException(
+                $"features must be colours in [0, 1] (the loss clamps small excursions), got values from {min:G4} to {max:G4}: " +
+                "divide an image in 0..255 by 255, and de-normalise a normalised one (feature_similarity_inputs does both).", nameof(features));
         }
 
         static void CheckMask(Tensor mask, Tensor predictions)

@@ -30,10 +30,14 @@ internal readonly record struct FeatureSimilarityParameters(Posterior Posterior,
         return errors;
     }
 
-    /// <summary>Checks the values, throwing one <see cref="ArgumentException"/> that lists every bad one.</summary>
+    /// <summary>
+    /// Checks the values, throwing one <see cref="ArgumentException"/> that lists every bad one; its parameter name is the
+    /// first bad argument (each message starts with the argument's name).
+    /// </summary>
     public static FeatureSimilarityParameters Create(Posterior posterior, double mu, double? sigma, double px, double py)
     {
-        OptionsGuard.ThrowIfInvalid(Validate(posterior, mu, sigma, px, py), posterior.ToString());
+        var errors = Validate(posterior, mu, sigma, px, py);
+        if (errors.Count > 0) OptionsGuard.ThrowIfInvalid(errors, errors[0].Split(' ')[0]);
         return new(posterior, mu, sigma, px, py);
     }
 

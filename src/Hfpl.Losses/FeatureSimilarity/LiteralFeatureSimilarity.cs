@@ -5,7 +5,7 @@ namespace Hfpl.Losses.FeatureSimilarity;
 
 /// <summary>
 /// The feature similarity loss written literally from METHOD.md section 2: dense <c>(B, hw, hw)</c> pair matrices for
-/// d_x, w, d_y and k, the element-wise chain with tanh and log, autograd for the gradient. O((hw)^2) memory per
+/// d_x (of the features clamped to [0, 1]), w, d_y and k, the element-wise chain with tanh and log, autograd for the gradient. O((hw)^2) memory per
 /// image. Not for training: it is the in-process reference that tests and benchmarks compare the kernels against.
 /// </summary>
 internal static class LiteralFeatureSimilarity
@@ -21,7 +21,7 @@ internal static class LiteralFeatureSimilarity
         using var scope = torch.NewDisposeScope();
         var (batch, cx, h, w) = (features.shape[0], features.shape[1], features.shape[2], features.shape[3]);
         var cy = predictions.shape[1];
-        var f = features.detach().to(predictions.dtype).reshape(batch, cx, h * w).transpose(1, 2);
+        var f = features.detach().to(predictions.dtype).clamp(0, 1).reshape(batch, cx, h * w).transpose(1, 2);
         var u = predictions.reshape(batch, cy, h * w).transpose(1, 2);
 
         var dx = (torch.cdist(f, f, p.Px, compute_mode.donot_use_mm_for_euclid_dist) / p.FeatureNormDivisor(cx)).clamp(0, 1);

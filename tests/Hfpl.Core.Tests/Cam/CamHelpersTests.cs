@@ -48,9 +48,20 @@ public class CamHelpersTests
     {
         using var cams = torch.tensor(new double[] { -1, 2, 4, 6, -3, -2, -1, -5 }).view(1, 2, 2, 2);
         using var n = hfpl.max_norm(cams);
-        // channel 0: relu = [0, 2, 4, 6], min 0, max 6 -> [0, 1/3, 2/3, 1 - eps]; channel 1 all negative -> zeros
-        var expected = new[] { 0, 2 / (6 + 1e-5), 4 / (6 + 1e-5), 6 / (6 + 1e-5), 0, 0, 0, 0 };
+        // channel 0: relu = [0, 2, 4, 6], min 0, max 6 -> relu(x - 0 - 1e-5) / (6 + 1e-5), the reference's placement of
+        // the 1e-5 (inside the outer relu); channel 1 all negative -> zeros
+        var expected = new[] { 0, (2 - 1e-5) / (6 + 1e-5), (4 - 1e-5) / (6 + 1e-5), (6 - 1e-5) / (6 + 1e-5), 0, 0, 0, 0 };
         TensorAssert.Close(torch.tensor(expected).view(1, 2, 2, 2), n, 1e-12, 0);
+    }
+
+    [Fact]
+    public void Max_norm_maps_cells_within_1e_5_of_the_minimum_to_exactly_zero()
+    {
+        // relu(t - min - 1e-5): 5e-6 above the minimum is 0, not 5e-6 / (1 + 1e-5) as with the 1e-5 outside the relu.
+        using var cams = torch.tensor(new double[] { 0, 5e-6, 0.5, 1 }).view(1, 1, 2, 2);
+        using var n = hfpl.max_norm(cams);
+        Assert.Equal(0.0, n[0, 0, 0, 1].item<double>());
+        TensorAssert.Close((1 - 1e-5) / (1 + 1e-5), n[0, 0, 1, 1].item<double>(), 1e-14);
     }
 
     [Fact]

@@ -323,6 +323,55 @@ public class FeatureSimilarityLossTests
         TensorAssert.ThrowsNaming(argument, call);
 
     [Fact]
+    public void A_bad_hyper_parameter_is_the_exceptions_parameter_name()
+    {
+        using var f = torch.rand(1, 3, 4, 4);
+        using var u = torch.rand(1, 2, 4, 4);
+        Assert.Equal("sigma", Assert.Throws<ArgumentException>(() => losses.feature_similarity_loss(f, u, sigma: 0)).ParamName);
+        Assert.Equal("px", Assert.Throws<ArgumentException>(() => losses.feature_similarity_loss(f, u, px: 0.5)).ParamName);
+        Assert.Equal("mu", Assert.Throws<ArgumentException>(() => losses.feature_similarity_loss(f, u, mu: 99, py: 0)).ParamName);
+    }
+
+    [Fact]
+    public void The_loss_clamps_its_features_to_the_unit_interval_itself_in_value_and_gradient()
+    {
+        // Colours slightly outside [0, 1], as bilinear overshoot or jitter leave them: the reference loss clamps them first.
+        using var raw = torch.rand([2, 3, 5, 6], ScalarType.Float64, generator: new Generator(21)) * 1.4 - 0.2;
+        using var clamped = raw.clamp(0, 1);
+        using var u0 = torch.rand([2, 3, 5, 6], ScalarType.Float64, generator: new Generator(22));
+        foreach (var radius in new int?[] { null, 2 })
+        {
+            using var a = u0.clone().requires_grad_(true);
+            using var b = u0.clone().requires_grad_(true);
+            using var lossRaw = losses.feature_similarity_loss(raw, a, windowRadius: radius);
+            using var lossClamped = losses.feature_similarity_loss(clamped, b, windowRadius: radius);
+            lossRaw.backward();
+            lossClamped.backward();
+            TensorAssert.Close(lossClamped.item<double>(), lossRaw.item<double>(), 1e-12);
+            TensorAssert.Close(b.grad!, a.grad!, 1e-10, 1e-14, "gradient");
+        }
+        // The data discriminates: d_x from the unclamped colours gives another loss.
+        using var fr = raw.reshape(2, 3, 30).transpose(1, 2);
+        using var fc = clamped.reshape(2, 3, 30).transpose(1, 2);
+        using var dxRaw = (torch.cdist(fr, fr, 1) / 3).clamp(0, 1);
+        using var dxClamped = torch.cdist(fc, fc, 1) / 3;
+        Assert.True((dxRaw - dxClamped).abs().max().item<double>() > 0.05);
+    }
+
+    [Theory]
+    [InlineData(255.0, 0.0)]
+    [InlineData(2.6, -2.1)]
+    public void Colours_far_outside_the_unit_interval_are_an_argument_exception_that_says_so(double high, double low)
+    {
+        using var f = torch.rand(1, 3, 4, 4);
+        f[0, 0, 0, 0] = torch.tensor((float)high);
+        f[0, 1, 0, 0] = torch.tensor((float)low);
+        var e = Assert.Throws<ArgumentException>(() => losses.feature_similarity_loss(f, torch.rand(1, 2, 4, 4)));
+        Assert.Equal("features", e.ParamName);
+        Assert.Contains("0..255", e.Message);
+    }
+
+    [Fact]
     public void Module_rejects_every_bad_hyper_parameter_at_once()
     {
         var error = Assert.ThrowsAny<ArgumentException>(() => losses.FeatureSimilarityLoss(sigma: -1, px: 0, weight: -2));
