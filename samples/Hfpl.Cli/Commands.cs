@@ -169,8 +169,7 @@ public static class Commands
         var dataset = OpenData(options, data, spec.BackgroundClasses);
         if (dataset.Info.NumLabels != spec.Classes)
             throw new InvalidDataException($"checkpoint has {spec.Classes} classes, the data {dataset.Info.NumLabels} ({checkpoint}).");
-        using var model = spec.Create();
-        model.load(checkpoint);
+        using var model = spec.Restore(checkpoint);
         var report = PseudoLabelEvaluation.Run(model, dataset.ToList(), dataset.Info, scales, output, overlays: int.MaxValue, progress: Console.Error, longSide: longSide);
         File.WriteAllText(Path.Combine(output, "metrics.json"), System.Text.Json.JsonSerializer.Serialize(report, new System.Text.Json.JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         Console.WriteLine($"{spec.DisplayName}: mIoU {100 * report.MeanIoU:F2}" + (report.BestThreshold is { } t ? $" at threshold {t:F2}" : "") +
@@ -198,6 +197,8 @@ public static class Commands
             var prediction = MaskFile.Read(path);
             if (prediction.Width != sample.Width || prediction.Height != sample.Height)
                 throw new InvalidDataException($"'{path}' is {prediction.Width}x{prediction.Height}, its image {sample.Width}x{sample.Height}.");
+            if (prediction.Values.FirstOrDefault(v => v >= info.NumClasses && v != info.IgnoreIndex) is var bad && bad != 0)
+                throw new InvalidDataException($"'{path}': value {bad} is neither a class (0..{info.NumClasses - 1}) nor void ({info.IgnoreIndex}).");
             confusion.Add(prediction.Values, sample.Mask.Values);
             contour.Add(prediction.Values, sample.Mask.Values, sample.Height, sample.Width);
             if (sample.PreciseMask is { } hq)
@@ -240,9 +241,9 @@ public static class Commands
         {
             return DataSource.Open(data, options.String("split"), backgroundClasses: background);
         }
-        catch (ArgumentException e) when (e.ParamName is "split" or "backgroundClasses")
+        catch (ArgumentException e) when (e.ParamName is "split" or "backgroundClasses" or "path")
         {
-            var option = e.ParamName == "split" ? "--split" : "--background-classes";
+            var option = e.ParamName switch { "split" => "--split", "path" => "--data", _ => "--background-classes" };
             throw new UsageException($"{options.Command}: {option}: {e.Message.Split(" (Parameter")[0]}");
         }
     }

@@ -36,8 +36,14 @@ catch (NativeLibraryException e)
     Console.Error.WriteLine($"hfpl: {e.Message}");
     return 3;
 }
-catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException or InvalidDataException)
+catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException or InvalidDataException or IOException or UnauthorizedAccessException)
 {
     Console.Error.WriteLine($"hfpl: {e.Message}");
+    return 1;
+}
+catch (Exception e) when (Environment.GetEnvironmentVariable("HFPL_TRACE") != "1")
+{
+    // Never a stack trace: anything unforeseen is one line too (HFPL_TRACE=1 shows the trace, for bug reports).
+    Console.Error.WriteLine($"hfpl: unexpected {e.GetType().Name}: {e.Message.Split('\n')[0]} (set HFPL_TRACE=1 for the stack trace)");
     return 1;
 }

@@ -15,7 +15,7 @@ public static class DataSource
     /// <param name="syntheticCount">Images of synthetic data.</param>
     /// <param name="backgroundClasses">MSRC layout: classes read as background (<see cref="BackgroundClassMap"/>); null for
     /// classes.json's own <c>background_classes</c>.</param>
-    /// <exception cref="ArgumentException">A split for a layout without splits, or background classes for a layout that
+    /// <exception cref="ArgumentException">A folder that is no dataset (parameter <c>path</c>), a split for a layout without splits, or background classes for a layout that
     /// does not take them or that name no class; the parameter name says which.</exception>
     public static SegmentationDataset Open(string? path, string? split = null, int syntheticSeed = 0, int syntheticCount = 400,
         IReadOnlyCollection<string>? backgroundClasses = null)
@@ -37,6 +37,6 @@ public static class DataSource
             if (split is not null) throw new ArgumentException($"'{path}' is an MSRC-layout folder, which has no splits.", nameof(split));
             return new MsrcDataset(path, backgroundClasses);
         }
-        throw new InvalidDataException($"'{path}' is neither a VOC 2012 folder (JPEGImages/, SegmentationClass/) nor an MSRC-layout folder (images/, masks/, classes.json).");
+        throw new ArgumentException($"'{path}' is neither a VOC 2012 folder (JPEGImages/, SegmentationClass/) nor an MSRC-layout folder (images/, masks/, classes.json).", nameof(path));
     }
 }

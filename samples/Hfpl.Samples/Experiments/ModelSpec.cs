@@ -52,11 +52,43 @@ public sealed record ModelSpec(string Baseline, bool AddOn, string Backbone, int
     public void Save(string checkpointPath) =>
         File.WriteAllText(checkpointPath + ".json", JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));
 
-    /// <summary>Reads the spec written next to a checkpoint.</summary>
+    /// <summary>Reads the spec written next to a checkpoint and checks that it describes a model this build can make.</summary>
+    /// <exception cref="FileNotFoundException">There is no <c>checkpoint.json</c>.</exception>
+    /// <exception cref="InvalidDataException">The JSON is malformed, empty, or names an unknown baseline or backbone; the message names the file.</exception>
     public static ModelSpec Load(string checkpointPath)
     {
         var path = checkpointPath + ".json";
         if (!File.Exists(path)) throw new FileNotFoundException($"No model description '{path}' next to the checkpoint (written by 'hfpl train').", path);
-        return JsonSerializer.Deserialize<ModelSpec>(File.ReadAllText(path)) ?? throw new InvalidDataException($"'{path}' is empty.");
+        ModelSpec? spec;
+        try { spec = JsonSerializer.Deserialize<ModelSpec>(File.ReadAllText(path)); }
+        catch (JsonException e) { throw new InvalidDataException($"{path}: not a model description ({e.Message})", e); }
+        if (spec is null) throw new InvalidDataException($"{path}: empty model description.");
+        var problem = spec.Baseline is null || !Baselines.Contains(spec.Baseline) ? $"baseline '{spec.Baseline}' is not one of {string.Join(", ", Baselines)}"
+            : spec.Backbone is null || !Backbones.Contains(spec.Backbone) ? $"backbone '{spec.Backbone}' is not one of {string.Join(", ", Backbones)}"
+            : spec.Classes is < 1 or > 255 ? $"classes must be 1..255, got {spec.Classes}"
+            : spec.OutputStride is not (4 or 8 or 16 or 32) ? $"output stride must be 4, 8, 16 or 32, got {spec.OutputStride}"
+            : spec.InferenceLongSide is <= 0 ? $"inference long side must be positive, got {spec.InferenceLongSide}"
+            : null;
+        if (problem is not null) throw new InvalidDataException($"{path}: {problem}.");
+        return spec;
+    }
+
+    /// <summary>Builds the model and loads its weights from <paramref name="checkpointPath"/>.</summary>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint of this model (garbage, truncated, another backbone or class
+    /// count); the message names the file and what the description says.</exception>
+    public WsssBaseline Restore(string checkpointPath)
+    {
+        var model = Create();
+        try
+        {
+            model.load(checkpointPath);
+            return model;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            model.Dispose();
+            throw new InvalidDataException(
+                $"{checkpointPath}: not the weights of a {DisplayName} with a {Backbone} backbone and {Classes} classes, as {Path.GetFileName(checkpointPath)}.json says ({e.GetType().Name}: {e.Message.Split('\n')[0]})", e);
+        }
     }
 }

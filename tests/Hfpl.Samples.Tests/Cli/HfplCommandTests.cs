@@ -185,4 +185,67 @@ public sealed class HfplCommandTests : IDisposable
         Assert.Contains(message, lines[0]);
         Assert.Equal("", output);
     }
+
+    [Fact]
+    public void Broken_checkpoints_and_predictions_give_one_line_naming_the_file_and_exit_code_1()
+    {
+        var root = AllLabelledFolder();
+        var data = Path.Combine(root, "data");
+        var checkpoint = Path.Combine(root, "model.bin");
+        var train = Run(HfplDll, "train", "--data", data, "--checkpoint", checkpoint, "--backbone", "small", "--steps", "1", "--batch", "2", "--crop", "40");
+        Assert.True(train.Code == 0, train.Error);
+        var good = File.ReadAllBytes(checkpoint);
+        var json = File.ReadAllText(checkpoint + ".json");
+
+        void Expect(string message, string file, params string[] args)
+        {
+            var (code, output, error) = Run(HfplDll, args);
+            var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.True(code == 1, $"exit {code}: {error}");
+            Assert.Single(lines);
+            Assert.StartsWith("hfpl: ", lines[0]);
+            Assert.Contains(message, lines[0]);
+            Assert.Contains(file, lines[0]);
+            Assert.DoesNotContain("   at ", error);
+        }
+        string[] Infer() => ["infer", "--data", data, "--checkpoint", checkpoint, "--out", Path.Combine(root, "out"), "--scales", "1"];
+
+        File.WriteAllBytes(checkpoint, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        Expect("not the weights of a CAM", checkpoint, Infer());
+        File.WriteAllBytes(checkpoint, good[..(good.Length / 2)]);
+        Expect("not the weights of a CAM", checkpoint, Infer());
+        File.WriteAllBytes(checkpoint, good);
+
+        File.WriteAllText(checkpoint + ".json", "{}");
+        Expect("baseline '' is not one of cam, seam", checkpoint + ".json", Infer());
+        File.WriteAllText(checkpoint + ".json", "{\"Baseline\": ");
+        Expect("not a model description", checkpoint + ".json", Infer());
+        File.WriteAllText(checkpoint + ".json", json.Replace("\"small\"", "\"resnet18\"").Replace("\"OutputStride\": 8", "\"OutputStride\": 16"));
+        Expect("not the weights of a CAM with a resnet18 backbone and 6 classes", checkpoint, Infer());
+        File.WriteAllText(checkpoint + ".json", json.Replace("\"Classes\": 6", "\"Classes\": 5"));
+        Expect("checkpoint has 5 classes, the data 6", checkpoint, Infer());
+        File.WriteAllText(checkpoint + ".json", json);
+
+        var infer = Run(HfplDll, Infer());
+        Assert.True(infer.Code == 0, infer.Error);
+        var predictions = Path.Combine(root, "out", "pseudo_labels");
+        var first = Directory.GetFiles(predictions).Order().First();
+        var mask = Hfpl.Samples.Data.MaskFile.Read(first);
+        mask.Values[0] = 17;
+        Hfpl.Samples.Data.PngWriter.WriteGray(first, mask);
+        Expect("value 17 is neither a class (0..5) nor void (255)", Path.GetFileName(first), "eval", "--data", data, "--pred", predictions);
+    }
+
+    [Fact]
+    public void A_folder_that_is_no_dataset_is_a_usage_error()
+    {
+        var empty = Path.Combine(Path.GetTempPath(), "hfpl-cli-" + Guid.NewGuid().ToString("N"));
+        temporary.Add(empty);
+        Directory.CreateDirectory(empty);
+        var (code, _, error) = Run(HfplDll, "eval", "--data", empty, "--pred", empty);
+        Assert.Equal(2, code);
+        Assert.Contains("--data: ", error);
+        Assert.Contains("is neither a VOC 2012 folder", error);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
 }
