@@ -21,28 +21,19 @@ namespace Hfpl.Samples.Experiments;
 public sealed record ModelSpec(string Baseline, bool AddOn, string Backbone, int OutputStride, int Classes, int Seed, AddOnSettings? AddOnSettings = null,
     IReadOnlyList<string>? BackgroundClasses = null, int? InferenceLongSide = null)
 {
-    /// <summary>The baselines this build knows.</summary>
-    public static readonly string[] Baselines = ["cam", "seam"];
+    /// <summary>The baselines this build knows (<see cref="WsssBaselines"/>).</summary>
+    public static IReadOnlyList<string> Baselines => WsssBaselines.Names;
 
-    /// <summary>The backbones this build knows.</summary>
-    public static readonly string[] Backbones = ["small", "resnet18"];
+    /// <summary>The backbones this build knows (<see cref="Backbones.Backbones"/>).</summary>
+    public static IReadOnlyList<string> Backbones => Hfpl.Samples.Backbones.Backbones.Names;
 
     /// <summary>Builds the model (pretrained backbone weights loaded; head random).</summary>
     public WsssBaseline Create()
     {
-        Backbone backbone = Backbone switch
-        {
-            "small" => new SmallCnn(outputStride: OutputStride),
-            "resnet18" => new ResNet18Backbone(OutputStride),
-            _ => throw new ArgumentException($"Unknown backbone '{Backbone}'.", nameof(Backbone)),
-        };
+        var factory = WsssBaselines.Get(Baseline);
+        var backbone = Hfpl.Samples.Backbones.Backbones.Create(Backbone, OutputStride);
         var addOn = AddOn ? (AddOnSettings ?? new AddOnSettings()).Create(Seed) : null;
-        return Baseline switch
-        {
-            "cam" => new CamBaseline(backbone, Classes, addOn),
-            "seam" => new SeamBaseline(backbone, Classes, addOn),
-            _ => throw new ArgumentException($"Unknown baseline '{Baseline}'.", nameof(Baseline)),
-        };
+        return factory(backbone, Classes, addOn);
     }
 
     /// <summary>A short name: "CAM", "CAM++".</summary>
@@ -66,7 +57,8 @@ public sealed record ModelSpec(string Baseline, bool AddOn, string Backbone, int
         var problem = spec.Baseline is null || !Baselines.Contains(spec.Baseline) ? $"baseline '{spec.Baseline}' is not one of {string.Join(", ", Baselines)}"
             : spec.Backbone is null || !Backbones.Contains(spec.Backbone) ? $"backbone '{spec.Backbone}' is not one of {string.Join(", ", Backbones)}"
             : spec.Classes is < 1 or > 255 ? $"classes must be 1..255, got {spec.Classes}"
-            : spec.OutputStride is not (4 or 8 or 16 or 32) ? $"output stride must be 4, 8, 16 or 32, got {spec.OutputStride}"
+            : !Hfpl.Samples.Backbones.Backbones.Get(spec.Backbone).OutputStrides.Contains(spec.OutputStride)
+                ? $"the {spec.Backbone} backbone has no output stride {spec.OutputStride}"
             : spec.InferenceLongSide is <= 0 ? $"inference long side must be positive, got {spec.InferenceLongSide}"
             : null;
         if (problem is not null) throw new InvalidDataException($"{path}: {problem}.");

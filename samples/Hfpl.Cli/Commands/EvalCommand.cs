@@ -1,0 +1,56 @@
+using System.CommandLine;
+using Hfpl.Cli.Options;
+using Hfpl.Evaluation;
+using Hfpl.Samples.Data;
+using Hfpl.Samples.Inference;
+
+namespace Hfpl.Cli.Commands;
+
+/// <summary><c>hfpl eval</c>: scores a folder of pseudo-label PNGs against a data folder's masks.</summary>
+public static class EvalCommand
+{
+    /// <summary>Declares the command and its action.</summary>
+    public static Command Create()
+    {
+        var data = new DataOptions("the folder with the ground-truth masks (MSRC layout or VOC 2012)", required: true);
+        var predictions = OptionFactory.Text("--pred", "pseudo-label PNGs named like the images (class indices, 255 void)");
+        predictions.Required = true;
+        var command = new Command("eval", "Score pseudo-label PNGs against the masks: mIoU and contour F-score (also against MSRC's precise masks_hq/ where present).");
+        foreach (var option in data.All.Append(predictions)) command.Options.Add(option);
+        command.SetAction(result =>
+        {
+            const string name = "eval";
+            var folder = data.Folder(result, name)!;
+            var predicted = result.GetValue(predictions)!;
+            if (!Directory.Exists(predicted)) throw new UsageException($"eval: --pred folder '{predicted}' does not exist");
+            var dataset = data.Open(result, name, folder);
+            var info = dataset.Info;
+            var confusion = new ConfusionMatrix(info.NumClasses, info.IgnoreIndex);
+            var foreground = Enumerable.Range(0, info.NumLabels).Select(info.LabelToClass).ToArray();
+            var contour = new ContourFScore(info.NumClasses, foreground, info.IgnoreIndex);
+            var precise = new ContourFScore(info.NumClasses, foreground, info.IgnoreIndex);
+            var preciseImages = 0;
+            foreach (var sample in dataset)
+            {
+                var path = Path.Combine(predicted, sample.Id + ".png");
+                if (!File.Exists(path)) throw new FileNotFoundException($"No pseudo-label '{path}' for image '{sample.Id}'.", path);
+                var prediction = MaskFile.Read(path);
+                if (prediction.Width != sample.Width || prediction.Height != sample.Height)
+                    throw new InvalidDataException($"'{path}' is {prediction.Width}x{prediction.Height}, its image {sample.Width}x{sample.Height}.");
+                if (prediction.Values.FirstOrDefault(v => v >= info.NumClasses && v != info.IgnoreIndex) is var bad && bad != 0)
+                    throw new InvalidDataException($"'{path}': value {bad} is neither a class (0..{info.NumClasses - 1}) nor void ({info.IgnoreIndex}).");
+                confusion.Add(prediction.Values, sample.Mask.Values);
+                contour.Add(prediction.Values, sample.Mask.Values, sample.Height, sample.Width);
+                if (sample.PreciseMask is { } hq)
+                {
+                    precise.Add(prediction.Values, hq.Values, sample.Height, sample.Width);
+                    preciseImages++;
+                }
+            }
+            Console.WriteLine($"{dataset.Count} images: mIoU {100 * confusion.MeanIoU():F2}, contour F (all / present classes) {ContourScores.Of(contour)}" +
+                              (preciseImages > 0 ? $", against the {preciseImages} precise masks {ContourScores.Of(precise)}" : ""));
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using System.Globalization;
+using Hfpl.Losses;
+using Hfpl.Samples.Baselines;
+
+namespace Hfpl.Cli.Options;
+
+/// <summary>The "++" add-on's hyper-parameters (saved with each checkpoint); the defaults are <see cref="AddOnSettings"/>'s.</summary>
+public sealed class AddOnOptionSet
+{
+    static readonly AddOnSettings Defaults = new();
+
+    /// <summary>--is-lambda X.</summary>
+    public Option<double?> Lambda { get; } = OptionFactory.Double("--is-lambda", "importance sampling share of the classification loss", Defaults.Lambda, 0, 1);
+    /// <summary>--fsl-weight X.</summary>
+    public Option<double?> Weight { get; } = OptionFactory.Double("--fsl-weight", "weight of the feature similarity loss (0 switches it off)", Defaults.FslWeight, 0, 1000);
+    /// <summary>--fsl-sigma X|Npx|none.</summary>
+    public Option<string?> Sigma { get; } = OptionFactory.Text("--fsl-sigma",
+        "spatial kernel width: cells of the FSL grid (5), input pixels (40px: converted with the output stride and grid factor), " +
+        "or 'none' for the uniform kernel", DefaultSigma());
+    /// <summary>--fsl-window R.</summary>
+    public Option<int?> Window { get; } = OptionFactory.Int("--fsl-window", "windowed FSL of radius R cells (default: the exact loss over all pairs)", null, 1, 4096);
+    /// <summary>--fsl-features bilinear|area.</summary>
+    public Option<string?> Features { get; } = OptionFactory.Choice("--fsl-features", "how colours are resized to the FSL grid: bilinear as in the paper, or area averaging",
+        Defaults.Features == FeatureResize.Area ? "area" : "bilinear", ["bilinear", "area"]);
+    /// <summary>--fsl-grid-factor N.</summary>
+    public Option<int?> GridFactor { get; } = OptionFactory.Int("--fsl-grid-factor",
+        "the FSL runs on the CAM logits upsampled by this factor (2 gives a stride-16 network 8-pixel cells)", Defaults.GridFactor, 1, 16);
+
+    static string DefaultSigma() => Defaults.Sigma is { } s ? s.ToString(CultureInfo.InvariantCulture) : "none";
+
+    /// <summary>Every option, to add to a command.</summary>
+    public IEnumerable<Option> All => [Lambda, Weight, Sigma, Window, Features, GridFactor];
+
+    /// <summary>The first add-on option the user gave, or null.</summary>
+    public Option? FirstGiven(ParseResult result) => All.FirstOrDefault(result.Given);
+
+    /// <summary>The settings; σ given in pixels becomes cells of the FSL grid at <paramref name="outputStride"/>.</summary>
+    public AddOnSettings Resolve(ParseResult result, string command, int outputStride)
+    {
+        var factor = result.GetValue(GridFactor)!.Value;
+        var text = result.GetValue(Sigma)!;
+        double? sigma;
+        if (text == "none") sigma = null;
+        else if (text.EndsWith("px", StringComparison.Ordinal) && Number(text[..^2]) is { } pixels) sigma = losses.sigma_in_cells(pixels, outputStride, factor);
+        else if (Number(text) is { } cells && cells >= 1e-3 && cells <= 1e6) sigma = cells;
+        else throw new UsageException($"{command}: --fsl-sigma must be a positive number of cells, a number of pixels such as 40px, or none, got '{text}'");
+        return new AddOnSettings(
+            Lambda: result.GetValue(Lambda)!.Value,
+            FslWeight: result.GetValue(Weight)!.Value,
+            Sigma: sigma,
+            WindowRadius: result.GetValue(Window),
+            Features: result.GetValue(Features) == "area" ? FeatureResize.Area : FeatureResize.Bilinear,
+            GridFactor: factor);
+    }
+
+    static double? Number(string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v) ? v : null;
+}
