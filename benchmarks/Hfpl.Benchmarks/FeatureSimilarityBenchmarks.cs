@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Hfpl.Benchmarks;
 
 /// <summary>
-/// The feature similarity loss at B = 8 and 21 prediction channels: the literal METHOD.md formula (dense pair
+/// The feature similarity loss at B = 8 and 21 prediction channels: the literal docs/method.md formula (dense pair
 /// matrices, autograd) as the in-process baseline, the library's exact path, and its windowed path at radii 5, 10, 15;
 /// forward and forward+backward. The literal formula is left out at 112 and above (its pair tensors need over 30 GB).
 /// </summary>

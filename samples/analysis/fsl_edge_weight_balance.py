@@ -1,7 +1,7 @@
 """How the feature similarity loss's pair weights balance on real photographs, for a CAM grid and a sigma.
 
 For every eighth image of an MSRC-layout folder: resize to 224x224 (the training crop), build the FSL features
-(METHOD.md section 2: bilinear, align_corners=True, to the grid; or area averaging for comparison), and report over
+(docs/method.md section 2: bilinear, align_corners=True, to the grid; or area averaging for comparison), and report over
 all pairs i != j, weighted by the spatial kernel k_ij:
   - the share of pairs with w_ij < 0 (similar colours: differing predictions are penalised), and
   - the mean of w_ij (> 0: the loss mostly rewards predictions that differ, i.e. it pushes maps apart);

@@ -5,7 +5,7 @@ using Hfpl.Tests;
 namespace Hfpl.Losses.Tests;
 
 /// <summary>
-/// Values and gradients against tests/golden/generate_golden.py, a literal float64 transcription of METHOD.md run on
+/// Values and gradients against tests/golden/generate_golden.py, a literal float64 transcription of docs/method.md run on
 /// Debian's python3-torch. Relative tolerance 1e-5 on the scale of each tensor.
 /// </summary>
 public class GoldenValueTests

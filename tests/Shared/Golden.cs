@@ -4,7 +4,7 @@ namespace Hfpl.Tests;
 
 /// <summary>
 /// Reads the golden values that tests/golden/generate_golden.py computed from a literal Python transcription of
-/// METHOD.md (Debian python3-torch, float64). Files are copied next to the test assembly under golden/.
+/// docs/method.md (Debian python3-torch, float64). Files are copied next to the test assembly under golden/.
 /// </summary>
 public static class Golden
 {

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Golden-value generator for Hfpl (WACV 2024 "High-fidelity Pseudo-labels ...").
 
-A LITERAL transcription of /work/shared/METHOD.md (sections 1 and 2): dense pairwise
+A LITERAL transcription of /work/shared/docs/method.md (sections 1 and 2): dense pairwise
 matrices, autograd for every gradient, float64 everywhere.  No cleverness on purpose: this
 is the reference the .NET implementation is tested against.
 
@@ -90,11 +90,11 @@ def close(a, b, rtol=1e-12, atol=1e-14):
 
 
 # ======================================================================================
-# 2. Feature similarity loss (METHOD.md section 2)
+# 2. Feature similarity loss (docs/method.md section 2)
 # ======================================================================================
 
 def fsl_pairwise(f, u, variant, mu, sigma, px, py, radius):
-    """Dense pairwise matrices of METHOD.md section 2 over ORDERED pairs (i, j) of grid cells.
+    """Dense pairwise matrices of docs/method.md section 2 over ORDERED pairs (i, j) of grid cells.
 
     f: (B, Cx, h, w) features (no gradient), u: (B, Cy, h, w) predictions.
     Returns dict with d_x, w, d_y, k, mask as (B, N, N) / (N, N) tensors, N = h*w,
@@ -397,7 +397,7 @@ def check_special_fsl_inputs():
 
 
 # ======================================================================================
-# 1. Importance sampling loss (METHOD.md section 1)
+# 1. Importance sampling loss (docs/method.md section 1)
 # ======================================================================================
 
 def bce_with_logits_stable(x, y):
@@ -666,7 +666,7 @@ def build_cam_helpers():
 
 
 # ======================================================================================
-# Importance-sampling pmf (METHOD.md section 1)
+# Importance-sampling pmf (docs/method.md section 1)
 # ======================================================================================
 
 def pmf_binomial(z, eps=1e-5):

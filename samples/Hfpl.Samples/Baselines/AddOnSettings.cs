@@ -2,7 +2,7 @@ namespace Hfpl.Samples.Baselines;
 
 /// <summary>
 /// The hyper-parameters of the "++" add-on, saved with each checkpoint. The defaults are the paper's binomial
-/// settings for VOC (METHOD.md sections 1 and 2).
+/// settings for VOC (docs/method.md sections 1 and 2).
 /// </summary>
 /// <param name="Lambda">Weight of the importance sampling term in the classification loss, in [0, 1]: 0.2.</param>
 /// <param name="FslWeight">Weight of the feature similarity loss: 1 (0 switches it off).</param>

@@ -5,7 +5,7 @@ using static TorchSharp.torch.nn;
 namespace Hfpl.Samples.Baselines;
 
 /// <summary>
-/// SEAM's pixel correlation module (Wang et al., CVPR 2020; SEAM.md): an affinity between every pair of CAM-grid
+/// SEAM's pixel correlation module (Wang et al., CVPR 2020; docs/method.md section 3.2): an affinity between every pair of CAM-grid
 /// cells from low-level features, used to refine normalised CAMs. Features: the image resized to the grid, and two
 /// detached middle backbone maps projected to 64 and 128 channels; a 1x1 projection to 192 channels (Xavier, gain 4),
 /// L2-normalised per cell; <c>A = relu(g^T g)</c>, each column divided by its sum. One <c>hw x hw</c> matrix per image.

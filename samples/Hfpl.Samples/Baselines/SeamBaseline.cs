@@ -7,9 +7,9 @@ namespace Hfpl.Samples.Baselines;
 
 /// <summary>
 /// SEAM (Wang, Zhang, Kan, Shan, Chen, "Self-supervised Equivariant Attention Mechanism for Weakly Supervised
-/// Semantic Segmentation", CVPR 2020) as SEAM.md specifies it: a CAM head with a background channel, the pixel
+/// Semantic Segmentation", CVPR 2020) as docs/method.md section 3.2 specifies it: a CAM head with a background channel, the pixel
 /// correlation module, and a two-view step (1.0x and 0.3x) with equivariant regularisation, equivariant cross
-/// regularisation and the adaptive min-pooling loss. SEAM++ adds <see cref="HfplAddOn"/> to view 1 only (SEAM.md step
+/// regularisation and the adaptive min-pooling loss. SEAM++ adds <see cref="HfplAddOn"/> to view 1 only (docs/method.md section 3.2, step
 /// 7): its classification loss becomes <c>0.8 L_GAP + 0.2 L_IS</c> on the grid logits, plus <c>1.0 L_FS</c>.
 /// Inference reads the PCM-refined CAMs.
 /// </summary>

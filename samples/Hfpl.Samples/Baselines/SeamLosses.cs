@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Hfpl.Samples.Baselines;
 
 /// <summary>
-/// The loss terms and normalisations of SEAM (Wang et al., CVPR 2020), as SEAM.md specifies them from the reference
+/// The loss terms and normalisations of SEAM (Wang et al., CVPR 2020), as docs/method.md section 3.2 specifies them from the reference
 /// code. Maps are <c>(B, C, h, w)</c> with channel 0 background.
 /// </summary>
 public static class SeamLosses

@@ -6,7 +6,7 @@ namespace Hfpl.Samples.Data;
 /// class) become class 0 "background", the other classes keep their order as classes 1..K, void stays void.
 /// </summary>
 /// <remarks>
-/// With a background class the pseudo-labels come from the background-threshold sweep of METHOD.md section 4, so a
+/// With a background class the pseudo-labels come from the background-threshold sweep of docs/method.md section 4, so a
 /// CAM that gives up pixels hands them to the threshold, not to the stuff class around the object.
 /// </remarks>
 public sealed class BackgroundClassMap

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace Hfpl.Samples.Inference;
 
-/// <summary>Pseudo-label quality of one trained model on one dataset (METHOD.md section 4).</summary>
+/// <summary>Pseudo-label quality of one trained model on one dataset (docs/method.md section 4).</summary>
 /// <param name="MeanIoU">mIoU at the best background threshold (data with background) or of the argmax (data without).</param>
 /// <param name="BestThreshold">The best background threshold, or null for data with no background class.</param>
 /// <param name="Curve">mIoU for every threshold of the sweep (one point with a NaN threshold for data without background).</param>
@@ -19,7 +19,7 @@ public sealed record PseudoLabelReport(double MeanIoU, double? BestThreshold, IR
     ContourScores ContourF, ContourScores? PreciseContourF, int PreciseImages, int Images);
 
 /// <summary>A contour F-score read two ways.</summary>
-/// <param name="AllClasses">Mean over every foreground class, a class absent from both prediction and ground truth scoring 1 (METHOD.md).</param>
+/// <param name="AllClasses">Mean over every foreground class, a class absent from both prediction and ground truth scoring 1 (docs/method.md).</param>
 /// <param name="PresentClasses">Mean over the foreground classes present in the ground truth: no credit for classes nobody drew.</param>
 public sealed record ContourScores(double AllClasses, double PresentClasses)
 {

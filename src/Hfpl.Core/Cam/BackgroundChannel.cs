@@ -18,7 +18,7 @@ public static partial class hfpl
 
     /// <summary>
     /// The binomial predictions the feature similarity loss consumes: <c>cat(1 - max fg, fg)</c> with
-    /// <c>fg = maxnorm(z) * y</c>; background first, as in VOC-style data (METHOD.md section 2).
+    /// <c>fg = maxnorm(z) * y</c>; background first, as in VOC-style data (docs/method.md section 2).
     /// </summary>
     /// <param name="logits">Foreground CAM logits <c>(B, K, h, w)</c>.</param>
     /// <param name="labels">Image-level labels <c>(B, K)</c> in {0, 1}.</param>

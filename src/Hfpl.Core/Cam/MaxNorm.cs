@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace Hfpl;
 
-// CAM max-normalisation of METHOD.md section 2 (from the authors' reference code).
+// CAM max-normalisation of docs/method.md section 2 (from the authors' reference code).
 public static partial class hfpl
 {
     /// <summary>

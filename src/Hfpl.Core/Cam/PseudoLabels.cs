@@ -10,7 +10,7 @@ public static partial class hfpl
     public const byte IgnoreIndex = 255;
 
     /// <summary>
-    /// Decodes normalised CAMs into pseudo-label masks (METHOD.md section 4).
+    /// Decodes normalised CAMs into pseudo-label masks (docs/method.md section 4).
     /// With a <paramref name="backgroundThreshold"/> t (data with a background class): a pixel is class
     /// <c>1 + argmax</c> over the present classes when their largest score is strictly greater than t, else
     /// background 0 (ties go to background). Without (data such as MSRC-21 with no background class): the

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Hfpl.Evaluation;
 
 // CAM pseudo-label evaluation of PSA (Ahn & Kwak, CVPR 2018) and IRN (Ahn, Cho & Kwak, CVPR 2019), as in
-// METHOD.md section 4: the normalised CAMs of the classes present in the image (ground-truth image labels) are
+// docs/method.md section 4: the normalised CAMs of the classes present in the image (ground-truth image labels) are
 // stacked under a constant background score t, the pixel label is their argmax, and t is swept 0.00..0.59 in
 // steps of 0.01. The reference code pads a float32 CAM array with t, so the comparison is made in float32.
 

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Hfpl.Evaluation;
 
 // Boundary map of the DAVIS boundary measure (Perazzi et al., CVPR 2016; `seg2bmap` of the DAVIS evaluation code):
-// a pixel is on the boundary when it differs from its right, lower or lower-right neighbour (METHOD.md section 4).
+// a pixel is on the boundary when it differs from its right, lower or lower-right neighbour (docs/method.md section 4).
 
 /// <summary>
 /// Boundary maps of binary masks: a pixel is a boundary pixel when its mask value differs from that of its right,

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Hfpl.Evaluation;
 
 // Region similarity as in PASCAL VOC and the WSSS literature (PSA, IRN): confusion counts pooled over the
-// whole dataset, IoU_c = TP / (TP + FP + FN), mIoU = mean over classes (METHOD.md section 4).
+// whole dataset, IoU_c = TP / (TP + FP + FN), mIoU = mean over classes (docs/method.md section 4).
 
 /// <summary>
 /// Streaming confusion matrix of a semantic segmentation: counts of (ground-truth class, predicted class) pairs

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Hfpl.Evaluation;
 
 // Contour accuracy F of the DAVIS benchmark (Perazzi et al., CVPR 2016, `f_boundary` of the DAVIS evaluation code),
-// pooled per class over the dataset as in METHOD.md section 4: boundary maps of the per-class binary masks, a
+// pooled per class over the dataset as in docs/method.md section 4: boundary maps of the per-class binary masks, a
 // tolerance of ceil(0.008 * image diagonal) pixels, disk dilation, precision and recall summed over images.
 
 /// <summary>
@@ -223,7 +223,7 @@ public sealed class ContourFScore
         return count == 0 ? double.NaN : sum / count;
     }
 
-    /// <summary>Mean of <see cref="ClassFScore"/> over <see cref="ForegroundClasses"/> (METHOD.md: absent from both scores 1).</summary>
+    /// <summary>Mean of <see cref="ClassFScore"/> over <see cref="ForegroundClasses"/> (docs/method.md: absent from both scores 1).</summary>
     public double MeanFScore()
     {
         double sum = 0;

@@ -1,7 +1,7 @@
 namespace Hfpl;
 
 /// <summary>
-/// Hyper-parameters of importance sampling pooling and its classification loss (METHOD.md section 1).
+/// Hyper-parameters of importance sampling pooling and its classification loss (docs/method.md section 1).
 /// Defaults are the paper's binomial settings; the multinomial predecessor used <c>Samples = 100</c>, <c>Lambda = 0.8</c>.
 /// Bind from configuration section <see cref="SectionName"/> or set in code; <see cref="ImportanceSamplingOptionsValidator"/> checks it.
 /// </summary>

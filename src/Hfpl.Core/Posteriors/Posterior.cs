@@ -1,7 +1,7 @@
 namespace Hfpl;
 
 /// <summary>
-/// How per-pixel class probabilities are read from CAM logits (Jonnarth et al., WACV 2024, METHOD.md section 1).
+/// How per-pixel class probabilities are read from CAM logits (Jonnarth et al., WACV 2024, docs/method.md section 1).
 /// </summary>
 public enum Posterior
 {

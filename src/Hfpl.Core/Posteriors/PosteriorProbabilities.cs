@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Hfpl;
 
 // Binomial and multinomial posteriors of Jonnarth, Zhang, Felsberg, "High-fidelity Pseudo-labels for
-// Boosting Weakly-Supervised Segmentation", WACV 2024 (METHOD.md sections 1 and 2).
+// Boosting Weakly-Supervised Segmentation", WACV 2024 (docs/method.md sections 1 and 2).
 /// <summary>
 /// Hfpl's tensor-facing functions in TorchSharp's style: posteriors, CAM helpers, importance sampling, and
 /// factories of the modules in <see cref="Hfpl.Modules"/>. Each function checks its arguments, follows the

@@ -7,7 +7,7 @@ namespace Hfpl;
 
 // Importance sampling pooling: Jonnarth, Zhang, Felsberg, "High-fidelity Pseudo-labels for Boosting
 // Weakly-Supervised Segmentation", WACV 2024, and "Importance Sampling CAMs for Weakly-Supervised
-// Segmentation", ICASSP 2022 (METHOD.md section 1).
+// Segmentation", ICASSP 2022 (docs/method.md section 1).
 public static partial class hfpl
 {
     /// <summary>

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Hfpl.Losses.FeatureSimilarity;
 
 /// <summary>
-/// The colour-edge weight of METHOD.md section 2 for the fused CPU kernels, on SIMD lanes and on scalars: the feature
+/// The colour-edge weight of docs/method.md section 2 for the fused CPU kernels, on SIMD lanes and on scalars: the feature
 /// distance (px = 1 or 2) is accumulated channel by channel, then divided, clamped and mapped to
 /// <c>w = tanh(mu + log(a / b)) = 1 - 2 / (e^(2 mu) (a / b)^2 + 1)</c> with <c>a = d_x + 1e-5</c>,
 /// <c>b = 1 - d_x + 1e-5</c>: a rational function, no transcendental per pair. <see cref="ColourEdgeWeight"/> is the

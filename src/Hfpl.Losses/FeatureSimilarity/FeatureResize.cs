@@ -4,7 +4,7 @@ namespace Hfpl.Losses;
 public enum FeatureResize
 {
     /// <summary>
-    /// Bilinear with align_corners = true, as METHOD.md and the authors' code do: each cell reads the colour near one
+    /// Bilinear with align_corners = true, as docs/method.md and the authors' code do: each cell reads the colour near one
     /// image point. With cells many pixels wide, texture aliases into colour edges that are not there.
     /// </summary>
     Bilinear,

@@ -14,7 +14,7 @@ public static partial class losses
 
     /// <summary>
     /// The feature similarity loss's image features: an RGB image in [0, 1] resized to the CAM grid (bilinearly with
-    /// align_corners = true by default, as METHOD.md specifies, or by area averaging) and clamped to [0, 1]. No gradient.
+    /// align_corners = true by default, as docs/method.md specifies, or by area averaging) and clamped to [0, 1]. No gradient.
     /// </summary>
     /// <param name="images">Un-normalised images <c>(B, 3, H, W)</c> in [0, 1].</param>
     /// <param name="height">h, the CAM grid height.</param>

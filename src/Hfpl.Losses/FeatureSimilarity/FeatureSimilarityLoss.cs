@@ -5,7 +5,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 // Feature similarity loss: Jonnarth, Zhang, Felsberg, "High-fidelity Pseudo-labels for Boosting
-// Weakly-Supervised Segmentation", WACV 2024 (METHOD.md section 2); the binomial form is the paper's, the
+// Weakly-Supervised Segmentation", WACV 2024 (docs/method.md section 2); the binomial form is the paper's, the
 // multinomial form its predecessor's.
 namespace Hfpl.Losses
 {

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Hfpl.Losses.FeatureSimilarity;
 
 /// <summary>
-/// The feature similarity loss written literally from METHOD.md section 2: dense <c>(B, hw, hw)</c> pair matrices for
+/// The feature similarity loss written literally from docs/method.md section 2: dense <c>(B, hw, hw)</c> pair matrices for
 /// d_x (of the features clamped to [0, 1]), w, d_y and k, the element-wise chain with tanh and log, autograd for the gradient. O((hw)^2) memory per
 /// image. Not for training: it is the in-process reference that tests and benchmarks compare the kernels against.
 /// </summary>

@@ -4,7 +4,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 // Importance sampling loss: Jonnarth, Zhang, Felsberg, "High-fidelity Pseudo-labels for Boosting
-// Weakly-Supervised Segmentation", WACV 2024 (METHOD.md section 1).
+// Weakly-Supervised Segmentation", WACV 2024 (docs/method.md section 1).
 namespace Hfpl.Losses
 {
     /// <summary>

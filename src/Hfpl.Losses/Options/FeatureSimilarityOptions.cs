@@ -3,7 +3,7 @@ using Hfpl.Losses.FeatureSimilarity;
 namespace Hfpl.Losses;
 
 /// <summary>
-/// Hyper-parameters of the feature similarity loss (METHOD.md section 2), the paper's binomial defaults.
+/// Hyper-parameters of the feature similarity loss (docs/method.md section 2), the paper's binomial defaults.
 /// Bind from configuration section <see cref="SectionName"/> or set in code; <see cref="FeatureSimilarityOptionsValidator"/> checks it.
 /// </summary>
 public sealed class FeatureSimilarityOptions

@@ -82,7 +82,7 @@ public class ContourFScoreTests
     [Fact]
     public void The_present_class_mean_gives_no_credit_for_classes_nobody_drew()
     {
-        // Six foreground classes, the ground truth holds only class 1, the prediction is all background: METHOD.md's mean
+        // Six foreground classes, the ground truth holds only class 1, the prediction is all background: docs/method.md's mean
         // scores the five absent classes 1 each (5/6), the mean over present classes scores the one missed class 0.
         var score = new ContourFScore(7, Enumerable.Range(1, 6));
         score.Add(new byte[40 * 60], Rectangle(40, 60, 5, 30, 10, 50, 1), 40, 60);
