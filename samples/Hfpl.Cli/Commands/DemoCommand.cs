@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Hfpl.Cli.Options;
-using Hfpl.Native;
 using Hfpl.Samples.Baselines;
 using Hfpl.Samples.Experiments;
 
@@ -23,9 +22,10 @@ public static class DemoCommand
         var pretrainSteps = OptionFactory.Int("--pretrain-steps", "built-in data only: steps of the plain classifier the small CNN is first pretrained as", 450, 1, 1_000_000);
         var training = new TrainingOptionSet();
         var addOn = new AddOnOptionSet();
+        var device = OptionFactory.Device();
         var command = new Command("demo", "Train each baseline and its \"++\" variant with the same seed on the same data, evaluate their pseudo-labels " +
                                           "(mIoU with the background-threshold sweep, contour F) and print one table.");
-        foreach (var option in data.All.Concat([output, baselines, seeds, scales, pretrainSteps]).Concat(training.All).Concat(addOn.All))
+        foreach (var option in data.All.Concat([output, baselines, seeds, scales, pretrainSteps, device]).Concat(training.All).Concat(addOn.All))
             command.Options.Add(option);
         command.SetAction(result =>
         {
@@ -51,14 +51,14 @@ public static class DemoCommand
                     : null,
             };
             var outputFolder = result.GetValue(output)!;
-            TorchNative.EnsureLoaded();
+            settings = settings with { Device = result.ResolveDevice(device, name) };
             var dataset = data.Open(result, name, folder);
             Console.WriteLine($"hfpl demo: {dataset.Info.Name}, {dataset.Count} images, {dataset.Info.NumLabels} classes; " +
                               $"{settings.Backbone} backbone, {settings.Training.Steps} steps of {settings.Training.BatchSize} crops of {settings.Training.CropSize} px, " +
                               $"seeds {string.Join(",", settings.Seeds)}; add-on {settings.AddOn}; output in {outputFolder}");
             var clock = Stopwatch.StartNew();
             var results = Comparison.Run(dataset, settings, outputFolder, Console.Error);
-            ComparisonReport.WriteJson(Path.Combine(outputFolder, "comparison.json"), results, new { dataset = dataset.Info.Name, images = dataset.Count, settings });
+            ComparisonReport.WriteJson(Path.Combine(outputFolder, "comparison.json"), results, dataset.Info, dataset.Count, settings);
             var plotted = ComparisonReport.WriteCurvePlot(Path.Combine(outputFolder, "miou_vs_threshold.png"), results, $"{dataset.Info.Name}: pseudo-label mIoU");
             Console.WriteLine();
             Console.Write(ComparisonReport.Table(results));

@@ -1,7 +1,7 @@
+using TorchSharp;
 using System.CommandLine;
-using System.Text.Json;
 using Hfpl.Cli.Options;
-using Hfpl.Native;
+using Hfpl.Samples.Data;
 using Hfpl.Samples.Experiments;
 using Hfpl.Samples.Inference;
 
@@ -13,18 +13,27 @@ public static class InferCommand
     /// <summary>Declares the command and its action.</summary>
     public static Command Create()
     {
-        var data = new DataOptions("the folder to infer on (MSRC layout or VOC 2012)", required: true);
+        var data = new DataOptions("the folder to infer on: MSRC layout (images/, optional masks/, classes.json or labels.csv) or VOC 2012", required: true);
         var checkpoint = OptionFactory.Text("--checkpoint", "a checkpoint written by 'hfpl train' (FILE and FILE.json)");
         checkpoint.Required = true;
-        var output = OptionFactory.Text("--out", "output folder: pseudo_labels/*.png (palette), overlays/*.png, metrics.json");
+        var output = OptionFactory.Text("--out", "output folder: pseudo_labels/NAME.png (class indices, the dataset's palette), overlays/NAME.png, " +
+                                                 "cams/NAME.npy and cams/NAME.keys.npy, metrics.json");
         output.Required = true;
         var scales = OptionFactory.PositiveNumbers("--scales", "inference scales, relative to the base size", "0.5,1,1.5,2");
         var longSide = OptionFactory.Text("--long-side", "base size: the long side in pixels at scale 1, or 'native' for each image's own size " +
                                                         "(default: the size the checkpoint was trained for)");
-        var command = new Command("infer", "Multi-scale, flipped CAMs of every image; writes pseudo-labels, overlays and metrics.json " +
-                                           "(mIoU sweep and contour F against the masks). The data is read with the checkpoint's background " +
-                                           "classes unless --background-classes says otherwise.");
-        foreach (var option in data.All.Concat([checkpoint, output, scales, longSide])) command.Options.Add(option);
+        var threshold = OptionFactory.Double("--threshold", "background threshold for the pseudo-labels (default: the best of the sweep over the " +
+                                                           $"images with masks, {PseudoLabelEvaluation.DefaultThreshold} when none has one)", null, 0, 1);
+        var shard = OptionFactory.Text("--shard", "i/n: process only shard i of n (the images at positions i, i+n, i+2n, ... of the dataset's order); " +
+                                                  "the n shards hold every image once, and their output folders merge by copying");
+        var noCams = OptionFactory.Flag("--no-cams", "do not write cams/*.npy");
+        var overlays = OptionFactory.Int("--overlays", "how many images (the first ones) get an overlay figure (default: all)", null, 0, int.MaxValue);
+        var device = OptionFactory.Device();
+        var command = new Command("infer", "Pseudo-labels of every image from multi-scale, flipped CAMs: PNGs, overlays and the CAMs as .npy (float32, the " +
+                                           "image's labelled classes, their class indices in NAME.keys.npy). Images without masks (a labels file) get no " +
+                                           "score; the images with masks are scored (mIoU sweep, contour F) in metrics.json. The data is read with the " +
+                                           "checkpoint's background classes unless --background-classes says otherwise.");
+        foreach (var option in data.All.Concat([checkpoint, output, scales, longSide, threshold, shard, noCams, overlays, device])) command.Options.Add(option);
         command.SetAction(result =>
         {
             const string name = "infer";
@@ -39,22 +48,40 @@ public static class InferCommand
                 var text when int.TryParse(text, out var n) && n is >= 8 and <= 16384 => n,
                 var text => throw new UsageException($"infer: --long-side must be a whole number of pixels in 8..16384 or 'native', got '{text}'"),
             };
-            TorchNative.EnsureLoaded();
+            Shard part;
+            try { part = result.GetValue(shard) is { } text ? Shard.Parse(text) : Shard.All; }
+            catch (FormatException e) { throw new UsageException($"infer: --shard: {e.Message}"); }
+            var on = result.ResolveDevice(device, name);
             var spec = ModelSpec.Load(path);
             if (!result.Given(longSide)) side = spec.InferenceLongSide;
             var dataset = data.Open(result, name, folder, spec.BackgroundClasses);
             if (dataset.Info.NumLabels != spec.Classes)
                 throw new InvalidDataException($"checkpoint has {spec.Classes} classes, the data {dataset.Info.NumLabels} ({path}).");
             using var model = spec.Restore(path);
-            var report = PseudoLabelEvaluation.Run(model, dataset.ToList(), dataset.Info, result.GetValue(scales), outputFolder,
-                overlays: int.MaxValue, progress: Console.Error, longSide: side);
-            File.WriteAllText(Path.Combine(outputFolder, "metrics.json"), JsonSerializer.Serialize(report, new JsonSerializerOptions
+            model.to(on);
+            var images = new DatasetView(dataset, part.Positions(dataset.Count).ToArray());
+            var report = PseudoLabelEvaluation.Run(model, images, dataset.Info, result.GetValue(scales),
+                new InferenceOutputs(outputFolder, result.GetValue(overlays) ?? int.MaxValue, Cams: !result.GetValue(noCams)),
+                Console.Error, side, result.GetValue(threshold));
+            Directory.CreateDirectory(outputFolder);
+            MetricsJson.Write(Path.Combine(outputFolder, "metrics.json"), new
             {
-                WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-            }));
-            Console.WriteLine($"{spec.DisplayName}: mIoU {100 * report.MeanIoU:F2}" + (report.BestThreshold is { } t ? $" at threshold {t:F2}" : "") +
-                              $", contour F (all / present classes) {report.ContourF}" + (report.PreciseContourF is { } hq ? $", precise masks {hq}" : "") +
-                              $"; wrote {outputFolder}");
+                checkpoint = path,
+                model = spec,
+                dataset = dataset.Info.Name,
+                shard = part.ToString(),
+                scales = result.GetValue(scales) ?? CamInference.DefaultScales,
+                longSide = side,
+                report = MetricsJson.Report(report, dataset.Info),
+            });
+            var where = part.Count > 1 ? $" (shard {part}: {images.Count} of {dataset.Count} images)" : "";
+            Console.WriteLine(report.ScoredImages == 0
+                ? $"{spec.DisplayName}: {report.Images} images{where}, none with a mask: pseudo-labels" +
+                  (report.Threshold is { } u ? $" at threshold {u:F2}" : "") + $", nothing scored; wrote {outputFolder}"
+                : $"{spec.DisplayName}: {report.Images} images{where}, {report.ScoredImages} scored: mIoU {100 * report.MeanIoU:F2}" +
+                  (report.BestThreshold is { } t ? $" at threshold {t:F2}" : "") +
+                  $", contour F (all / present classes) {report.ContourF}" + (report.PreciseContourF is { } hq ? $", precise masks {hq}" : "") +
+                  $"; wrote {outputFolder}");
             return 0;
         });
         return command;

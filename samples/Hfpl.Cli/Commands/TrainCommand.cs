@@ -1,6 +1,6 @@
+using TorchSharp;
 using System.CommandLine;
 using Hfpl.Cli.Options;
-using Hfpl.Native;
 using Hfpl.Samples.Baselines;
 using Hfpl.Samples.Data;
 using Hfpl.Samples.Experiments;
@@ -21,8 +21,9 @@ public static class TrainCommand
         var baseline = OptionFactory.Choice("--baseline", "the WSSS baseline", "cam", WsssBaselines.Names);
         var training = new TrainingOptionSet();
         var addOn = new AddOnOptionSet();
+        var device = OptionFactory.Device();
         var command = new Command("train", "Train one baseline (with --addon: its \"++\" variant) and save FILE and FILE.json.");
-        foreach (var option in data.All.Concat([checkpoint, addon, baseline]).Concat(training.All).Concat(addOn.All)) command.Options.Add(option);
+        foreach (var option in data.All.Concat([checkpoint, addon, baseline, device]).Concat(training.All).Concat(addOn.All)) command.Options.Add(option);
         command.SetAction(result =>
         {
             const string name = "train";
@@ -33,13 +34,14 @@ public static class TrainCommand
             var plus = result.GetValue(addon);
             if (!plus && addOn.FirstGiven(result) is { } stray)
                 throw new UsageException($"train: {stray.Name} sets an add-on hyper-parameter; it needs --addon");
-            TorchNative.EnsureLoaded();
+            var on = result.ResolveDevice(device, name);
             var dataset = data.Open(result, name, folder);
             var path = result.GetValue(checkpoint)!;
             var spec = new ModelSpec(result.GetValue(baseline)!, plus, backbone, stride, dataset.Info.NumLabels, options.Seed,
                 plus ? settings : null, (dataset as MsrcDataset)?.Map?.BackgroundClasses, options.InferenceLongSide);
             TorchSharp.torch.manual_seed(options.Seed);
             using var model = spec.Create();
+            model.to(on);
             var report = Trainer.Train(model, dataset.ToList(), options with { CheckpointPath = path }, Console.Error, spec.DisplayName);
             spec.Save(path);
             Console.WriteLine($"{spec.DisplayName}{(spec.AddOnSettings is { } a ? $" ({a})" : "")}: trained {options.Steps} steps in {report.Elapsed:hh\\:mm\\:ss}; " +

@@ -25,8 +25,13 @@ public sealed class DataOptions
         "MSRC-layout folder: read these classes as class 0 \"background\" (default: classes.json's \"background_classes\", if any; " +
         "'none' reads every class as it is), e.g. MSRC-21 as 15 objects on background: building,grass,tree,sky,water,road");
 
-    /// <summary>The three options, to add to a command.</summary>
-    public IEnumerable<Option> All => [Data, Split, BackgroundClasses];
+    /// <summary>--labels FILE.</summary>
+    public Option<string?> Labels { get; } = OptionFactory.Text("--labels",
+        "image-level labels file, one image per line: NAME,CLASS;CLASS (default: DIR/labels.csv if it exists, else labels from the masks). " +
+        "With it, masks are optional: training reads the labels, scoring the images that have masks");
+
+    /// <summary>The four options, to add to a command.</summary>
+    public IEnumerable<Option> All => [Data, Split, BackgroundClasses, Labels];
 
     /// <summary>The --data folder, checked to exist; null when absent.</summary>
     public string? Folder(ParseResult result, string command)
@@ -51,11 +56,11 @@ public sealed class DataOptions
         };
         try
         {
-            return DataSource.Open(folder, result.GetValue(Split), backgroundClasses: background);
+            return DataSource.Open(folder, result.GetValue(Split), backgroundClasses: background, labelsFile: result.GetValue(Labels));
         }
-        catch (ArgumentException e) when (e.ParamName is "split" or "backgroundClasses" or "path")
+        catch (ArgumentException e) when (e.ParamName is "split" or "backgroundClasses" or "path" or "labelsFile")
         {
-            var option = e.ParamName switch { "split" => "--split", "path" => "--data", _ => "--background-classes" };
+            var option = e.ParamName switch { "split" => "--split", "path" => "--data", "labelsFile" => "--labels", _ => "--background-classes" };
             throw new UsageException($"{command}: {option}: {e.Message.Split(" (Parameter")[0]}");
         }
     }

@@ -94,6 +94,17 @@ public static class OptionFactory
     /// <summary>A switch without a value.</summary>
     public static Option<bool> Flag(string name, string description) => new(name) { Description = description, Arity = ArgumentArity.Zero };
 
+    /// <summary>--device cpu|cuda[:N], default cpu.</summary>
+    public static Option<string?> Device() => Text("--device",
+        "cpu, cuda or cuda:N; CUDA needs the application built with a CUDA backend (samples: dotnet build -p:TorchBackend=cuda)", "cpu");
+
+    /// <summary>The device of <paramref name="option"/>, checked (a CUDA device without a CUDA backend is Hfpl's native error, exit 3).</summary>
+    public static TorchSharp.torch.Device ResolveDevice(this ParseResult result, Option<string?> option, string command)
+    {
+        try { return Hfpl.Native.TorchDevices.Parse(result.GetValue(option)!); }
+        catch (ArgumentException e) { throw new UsageException($"{command}: --device: {e.Message.Split(" (Parameter")[0]}"); }
+    }
+
     /// <summary>Whether the user gave <paramref name="option"/> (rather than its default).</summary>
     public static bool Given(this ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
 }

@@ -24,6 +24,37 @@ public sealed class LabelPalette
     /// </summary>
     public static LabelPalette Voc { get; } = BuildVoc();
 
+    /// <summary>
+    /// MSRC-21's own colour coding (Shotton et al., the MSRC v2 ground-truth bitmaps), by class name: the VOC colour map at
+    /// the original 23-class order (building 1, grass 2, tree 3, cow 4, horse 5, sheep 6, sky 7, mountain 8, aeroplane 9, water 10,
+    /// face 11, car 12, bicycle 13, flower 14, sign 15, bird 16, book 17, chair 18, road 19, cat 20, dog 21, body 22, boat 23),
+    /// void black.
+    /// </summary>
+    public static IReadOnlyDictionary<string, (byte R, byte G, byte B)> MsrcColours { get; } = new[]
+    {
+        "building", "grass", "tree", "cow", "horse", "sheep", "sky", "mountain", "aeroplane", "water", "face", "car", "bicycle",
+        "flower", "sign", "bird", "book", "chair", "road", "cat", "dog", "body", "boat",
+    }.Select((name, i) => (name, Voc[i + 1])).ToDictionary(p => p.name, p => p.Item2);
+
+    /// <summary>
+    /// The palette of a dataset: MSRC-21's own colours when its class names are MSRC-21 classes (a merged background is grey,
+    /// void black, as in MSRC's bitmaps), else the VOC colour map.
+    /// </summary>
+    public static LabelPalette For(DatasetInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        var objects = info.ClassNames.Skip(info.HasBackground ? 1 : 0).ToArray();
+        if (objects.Length == 0 || !objects.All(MsrcColours.ContainsKey)) return Voc;
+        var rgb = Voc.ToArray();
+        for (var c = 0; c < info.NumClasses; c++)
+        {
+            var (r, g, b) = info.HasBackground && c == 0 ? ((byte)96, (byte)96, (byte)96) : MsrcColours[info.ClassNames[c]];
+            (rgb[3 * c], rgb[3 * c + 1], rgb[3 * c + 2]) = (r, g, b);
+        }
+        rgb[3 * info.IgnoreIndex] = rgb[3 * info.IgnoreIndex + 1] = rgb[3 * info.IgnoreIndex + 2] = 0;
+        return new LabelPalette(rgb);
+    }
+
     private static LabelPalette BuildVoc()
     {
         var rgb = new byte[768];

@@ -23,25 +23,35 @@ public sealed class MsrcDataset : SegmentationDataset
     private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp"];
     private readonly string[] _ids;
     private readonly string[] _imagePaths;
+    private readonly int[]?[] _labelClasses;
 
     /// <summary>Opens the dataset folder <paramref name="root"/>.</summary>
-    /// <exception cref="DirectoryNotFoundException"><paramref name="root"/>, its images/ or its masks/ folder is missing.</exception>
-    /// <exception cref="FileNotFoundException">classes.json or the mask of an image is missing.</exception>
-    /// <exception cref="InvalidDataException">classes.json is malformed, images/ is empty, or two images share a name.</exception>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="root"/>, its images/ or (without a labels file) its masks/ folder is missing.</exception>
+    /// <exception cref="FileNotFoundException">classes.json (needed without a labels file), the mask of an image (without a labels
+    /// file), or an image the labels file lists is missing.</exception>
+    /// <exception cref="InvalidDataException">classes.json or the labels file is malformed, images/ is empty, or two images share a name.</exception>
     /// <exception cref="ArgumentException">A background class is not a class of the dataset.</exception>
     /// <param name="root">The dataset folder.</param>
     /// <param name="backgroundClasses">Classes read as background; null for classes.json's <c>background_classes</c> (if any),
     /// empty for none.</param>
-    public MsrcDataset(string root, IReadOnlyCollection<string>? backgroundClasses = null) : this(Open(root, backgroundClasses)) { }
+    /// <param name="labelsFile">An image-level labels file (<see cref="ImageLabelsFile"/>); null for <c>labels.csv</c> in the folder if it
+    /// exists, else labels from the masks.</param>
+    public MsrcDataset(string root, IReadOnlyCollection<string>? backgroundClasses = null, string? labelsFile = null)
+        : this(Open(root, backgroundClasses, labelsFile)) { }
 
-    private MsrcDataset((string Root, DatasetInfo Info, string[] Ids, string[] ImagePaths, BackgroundClassMap? Map) opened) : base(opened.Info)
+    private MsrcDataset(Opened opened) : base(opened.Info)
     {
         Root = opened.Root;
         Map = opened.Map;
+        LabelsFile = opened.LabelsFile;
         _ids = opened.Ids;
         _imagePaths = opened.ImagePaths;
+        _labelClasses = opened.LabelClasses;
         PreciseMaskIds = _ids.Where(id => File.Exists(PreciseMaskPath(id))).ToArray();
+        MaskIds = _ids.Where(id => File.Exists(MaskPath(id))).ToArray();
     }
+
+    private sealed record Opened(string Root, DatasetInfo Info, string[] Ids, string[] ImagePaths, BackgroundClassMap? Map, string? LabelsFile, int[]?[] LabelClasses);
 
     /// <summary>The dataset folder.</summary>
     public string Root { get; }
@@ -49,11 +59,17 @@ public sealed class MsrcDataset : SegmentationDataset
     /// <summary>How the classes on disk become <see cref="SegmentationDataset.Info"/>'s classes, or null when they are read as they are.</summary>
     public BackgroundClassMap? Map { get; }
 
+    /// <summary>The image-level labels file the labels come from, or null when they come from the masks.</summary>
+    public string? LabelsFile { get; }
+
     /// <inheritdoc />
     public override IReadOnlyList<string> Ids => _ids;
 
     /// <summary>Ids of the images that have a precise mask in <c>masks_hq/</c>.</summary>
     public IReadOnlyList<string> PreciseMaskIds { get; }
+
+    /// <summary>Ids of the images that have a mask (all of them without a labels file).</summary>
+    public IReadOnlyList<string> MaskIds { get; }
 
     /// <summary>The image file of sample <paramref name="index"/>.</summary>
     public string ImagePath(int index) => _imagePaths[index];
@@ -70,28 +86,32 @@ public sealed class MsrcDataset : SegmentationDataset
         var id = _ids[index];
         var image = ImageFile.ReadRgb(_imagePaths[index]);
         var maskPath = MaskPath(id);
-        var mask = Mapped(MaskFile.Read(maskPath));
+        var mask = File.Exists(maskPath) || _labelClasses[index] is null ? Mapped(MaskFile.Read(maskPath)) : null;
         var hqPath = PreciseMaskPath(id);
         var hq = File.Exists(hqPath) ? Mapped(MaskFile.Read(hqPath)) : null;
-        return new SegmentationSample(id, image, mask, Info, hq, _imagePaths[index], maskPath, hq is null ? null : hqPath);
+        return new SegmentationSample(id, image, mask, _labelClasses[index], Info, hq, _imagePaths[index], mask is null ? null : maskPath, hq is null ? null : hqPath);
     }
 
     private IndexMask Mapped(IndexMask mask) => Map is null ? mask : Map.Apply(mask);
 
-    private static (string, DatasetInfo, string[], string[], BackgroundClassMap?) Open(string root, IReadOnlyCollection<string>? backgroundClasses)
+    private static Opened Open(string root, IReadOnlyCollection<string>? backgroundClasses, string? labelsFile)
     {
         ArgumentNullException.ThrowIfNull(root);
         if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"Dataset root folder not found: {root}");
         var imageDir = Path.Combine(root, "images");
         var maskDir = Path.Combine(root, "masks");
         if (!Directory.Exists(imageDir)) throw new DirectoryNotFoundException($"Image folder not found: {imageDir}");
-        if (!Directory.Exists(maskDir)) throw new DirectoryNotFoundException($"Mask folder not found: {maskDir}");
+        labelsFile ??= File.Exists(Path.Combine(root, ImageLabelsFile.DefaultName)) ? Path.Combine(root, ImageLabelsFile.DefaultName) : null;
+        var entries = labelsFile is null ? null : ImageLabelsFile.Read(labelsFile);
+        if (entries is null && !Directory.Exists(maskDir))
+            throw new DirectoryNotFoundException($"Mask folder not found: {maskDir} (a folder without masks needs an image-level labels file, {ImageLabelsFile.DefaultName})");
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)));
         var classesPath = Path.Combine(root, "classes.json");
-        var info = ReadClasses(classesPath, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root))));
+        var info = entries is not null && !File.Exists(classesPath) ? ImageLabelsFile.InferClasses(entries, name) : ReadClasses(classesPath, name);
         BackgroundClassMap? map = null;
         if (backgroundClasses is null)
         {
-            var declared = ReadBackgroundClasses(classesPath);
+            var declared = File.Exists(classesPath) ? ReadBackgroundClasses(classesPath) : [];
             try { map = declared.Count > 0 ? new BackgroundClassMap(info, declared) : null; }
             catch (ArgumentException e) { throw new InvalidDataException($"{classesPath}: {e.Message.Split(" (Parameter")[0]}", e); }
         }
@@ -106,12 +126,31 @@ public sealed class MsrcDataset : SegmentationDataset
         for (var i = 1; i < ids.Length; i++)
             if (ids[i] == ids[i - 1])
                 throw new InvalidDataException($"{imageDir}: two images are named '{ids[i]}' ({Path.GetFileName(images[i - 1])}, {Path.GetFileName(images[i])}).");
-        foreach (var id in ids)
+
+        if (entries is null)
         {
-            var mask = Path.Combine(maskDir, id + ".png");
-            if (!File.Exists(mask)) throw new FileNotFoundException($"Mask file not found for image '{id}': {mask}", mask);
+            foreach (var id in ids)
+            {
+                var mask = Path.Combine(maskDir, id + ".png");
+                if (!File.Exists(mask)) throw new FileNotFoundException($"Mask file not found for image '{id}': {mask}", mask);
+            }
+            return new Opened(root, map?.Info ?? info, ids, images, map, null, new int[]?[ids.Length]);
         }
-        return (root, map?.Info ?? info, ids, images, map);
+
+        // With a labels file, the images are the ones it lists (in its order), and their labels are its classes.
+        var byId = ids.Zip(images).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+        var listedPaths = new string[entries.Count];
+        var labelClasses = new int[]?[entries.Count];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            if (!byId.TryGetValue(entry.Id, out var imagePath))
+                throw new FileNotFoundException($"{labelsFile}, line {entry.Line}: no image '{entry.Id}' (.png, .jpg, .jpeg, .bmp) in {imageDir}.", Path.Combine(imageDir, entry.Id));
+            listedPaths[i] = imagePath;
+            var classes = ImageLabelsFile.ClassIndices(entry, info, labelsFile!);
+            labelClasses[i] = map is null ? classes : classes.Select(c => (int)map[c]).Where(c => c != 0).Distinct().ToArray();
+        }
+        return new Opened(root, map?.Info ?? info, entries.Select(e => e.Id).ToArray(), listedPaths, map, labelsFile, labelClasses);
     }
 
     /// <summary>The <c>background_classes</c> of a classes.json file, or none.</summary>

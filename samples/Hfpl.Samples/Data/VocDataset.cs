@@ -9,17 +9,26 @@ namespace Hfpl.Samples.Data;
 /// difficult regions). They are read as indices by <see cref="IndexPngReader"/>, not as colours; a mask
 /// re-saved as RGB is mapped back through <see cref="LabelPalette.Voc"/>. Class 0 is background, so the
 /// image-level labels are the K = 20 object classes present in the mask.
+/// <para>
+/// With an image-level labels file (<see cref="ImageLabelsFile"/>, e.g. the 10,582 <c>train_aug</c> images), the images are the
+/// ones it lists and their labels are its classes; a mask is read where <c>SegmentationClass/ID.png</c> exists (the 1,464
+/// <c>train</c> images), so training uses every listed image and scoring the ones with masks.
+/// </para>
 /// </remarks>
 public sealed class VocDataset : SegmentationDataset
 {
     private readonly string[] _ids;
+    private readonly int[]?[] _labelClasses;
 
     /// <summary>Opens split <paramref name="split"/> under <paramref name="root"/>, the <c>VOC2012</c> folder
     /// (a <c>VOCdevkit</c> folder that holds <c>VOC2012</c> is accepted too).</summary>
     /// <exception cref="DirectoryNotFoundException">The root or one of its folders is missing.</exception>
     /// <exception cref="FileNotFoundException">The split list, or an image or mask it names, is missing.</exception>
     /// <exception cref="InvalidDataException">The split list is empty.</exception>
-    public VocDataset(string root, string split = "train") : base(DatasetInfo.Voc2012)
+    /// <param name="root">The VOC2012 folder.</param>
+    /// <param name="split">The split list, when there is no labels file.</param>
+    /// <param name="labelsFile">An image-level labels file, or null for the split list's images with labels from their masks.</param>
+    public VocDataset(string root, string split = "train", string? labelsFile = null) : base(DatasetInfo.Voc2012)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentException.ThrowIfNullOrWhiteSpace(split);
@@ -32,6 +41,20 @@ public sealed class VocDataset : SegmentationDataset
             if (!Directory.Exists(Path.Combine(root, dir)))
                 throw new DirectoryNotFoundException($"VOC folder not found: {Path.Combine(root, dir)}");
 
+        Root = root;
+        Split = split;
+        LabelsFile = labelsFile;
+        if (labelsFile is not null)
+        {
+            var entries = ImageLabelsFile.Read(labelsFile);
+            _ids = entries.Select(e => e.Id).ToArray();
+            _labelClasses = entries.Select(e => (int[]?)ImageLabelsFile.ClassIndices(e, Info, labelsFile)).ToArray();
+            foreach (var entry in entries)
+                if (!File.Exists(ImagePath(entry.Id)))
+                    throw new FileNotFoundException($"{labelsFile}, line {entry.Line}: image not found: {ImagePath(entry.Id)}", ImagePath(entry.Id));
+            return;
+        }
+
         var list = Path.Combine(root, "ImageSets", "Segmentation", split + ".txt");
         if (!File.Exists(list)) throw new FileNotFoundException($"Split list '{split}' not found: {list}", list);
         _ids = File.ReadLines(list)
@@ -40,15 +63,16 @@ public sealed class VocDataset : SegmentationDataset
             .Select(line => line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0])
             .ToArray();
         if (_ids.Length == 0) throw new InvalidDataException($"{list}: the split list is empty.");
-
-        Root = root;
-        Split = split;
+        _labelClasses = new int[]?[_ids.Length];
         foreach (var id in _ids)
         {
             if (!File.Exists(ImagePath(id))) throw new FileNotFoundException($"Image of '{id}' (listed in {list}) not found: {ImagePath(id)}", ImagePath(id));
             if (!File.Exists(MaskPath(id))) throw new FileNotFoundException($"Mask of '{id}' (listed in {list}) not found: {MaskPath(id)}", MaskPath(id));
         }
     }
+
+    /// <summary>The image-level labels file, or null when labels come from the masks.</summary>
+    public string? LabelsFile { get; }
 
     /// <summary>The VOC2012 folder.</summary>
     public string Root { get; }
@@ -70,7 +94,7 @@ public sealed class VocDataset : SegmentationDataset
     {
         var id = _ids[index];
         var image = ImageFile.ReadRgb(ImagePath(id));
-        var mask = MaskFile.Read(MaskPath(id), LabelPalette.Voc);
-        return new SegmentationSample(id, image, mask, Info, imagePath: ImagePath(id), maskPath: MaskPath(id));
+        var mask = _labelClasses[index] is null || File.Exists(MaskPath(id)) ? MaskFile.Read(MaskPath(id), LabelPalette.Voc) : null;
+        return new SegmentationSample(id, image, mask, _labelClasses[index], Info, imagePath: ImagePath(id), maskPath: mask is null ? null : MaskPath(id));
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using System.Diagnostics;
 using Hfpl.Samples.Baselines;
 using Hfpl.Samples.Data;
@@ -26,6 +27,8 @@ public sealed record ComparisonSettings
     public IReadOnlyList<int> Seeds { get; init; } = [0];
     /// <summary>Inference scales; null for 0.5, 1, 1.5, 2.</summary>
     public double[]? Scales { get; init; }
+    /// <summary>Where the models train and infer; null for the CPU.</summary>
+    public TorchSharp.torch.Device? Device { get; init; }
     /// <summary>Images that get a CAM overlay written (first seed only).</summary>
     public int Overlays { get; init; } = 12;
 
@@ -62,13 +65,14 @@ public static class Comparison
             TorchSharp.torch.manual_seed(seed);
             using var model = spec.Create();
             if (pretrained is not null) model.Backbone.load_state_dict(pretrained);
+            if (settings.Device is { } device) model.to(device);
             var checkpoint = Path.Combine(folder, "model.bin");
             var training = Trainer.Train(model, data, settings.Training with { Seed = seed, CheckpointPath = checkpoint }, log, $"{spec.DisplayName} seed {seed}");
             spec.Save(checkpoint);
             var clock = Stopwatch.StartNew();
             var writeOutputs = seed == settings.Seeds[0];
             var evaluation = PseudoLabelEvaluation.Run(model, data, dataset.Info, settings.Scales,
-                writeOutputs ? folder : null, settings.Overlays, log, longSide);
+                writeOutputs ? new InferenceOutputs(folder, settings.Overlays) : null, log, longSide);
             results.Add(new VariantResult(spec, seed, training, evaluation, clock.Elapsed));
             log?.WriteLine($"{spec.DisplayName} seed {seed}: mIoU {100 * evaluation.MeanIoU:F2}" +
                            (evaluation.BestThreshold is { } t ? $" at threshold {t:F2}" : "") +
@@ -87,8 +91,9 @@ public static class Comparison
         var spec = new ModelSpec(settings.Baselines[0], false, settings.Backbone, settings.OutputStride, classes, options.Seed);
         TorchSharp.torch.manual_seed(options.Seed);
         using var model = spec.Create();
+        if (settings.Device is { } device) model.to(device);
         var report = Trainer.Train(model, data.ToList(), options, log, "pretrain backbone");
         log?.WriteLine($"pretrained the {settings.Backbone} backbone on {data.Count} other images ({options.Steps} steps, {report.Elapsed:mm\\:ss})");
-        return model.Backbone.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+        return model.Backbone.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().clone());
     }
 }

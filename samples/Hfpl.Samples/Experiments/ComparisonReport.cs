@@ -1,3 +1,4 @@
+using Hfpl.Samples.Data;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -63,30 +64,41 @@ public static class ComparisonReport
         return text.ToString();
     }
 
-    /// <summary>Writes every metric of every run as JSON.</summary>
-    public static void WriteJson(string path, IReadOnlyList<VariantResult> results, object settings)
+    /// <summary>Writes every metric of every run as JSON, in <see cref="MetricsJson"/>'s schema.</summary>
+    public static void WriteJson(string path, IReadOnlyList<VariantResult> results, DatasetInfo info, int images, ComparisonSettings settings)
     {
-        var runs = results.Select(r => new
+        MetricsJson.Write(path, new
         {
-            variant = r.Spec.DisplayName,
-            r.Spec,
-            r.Seed,
-            meanIoU = r.Evaluation.MeanIoU,
-            bestThreshold = r.Evaluation.BestThreshold,
-            contourF = r.Evaluation.ContourF,
-            preciseContourF = r.Evaluation.PreciseContourF,
-            preciseImages = r.Evaluation.PreciseImages,
-            images = r.Evaluation.Images,
-            classIoU = r.Evaluation.ClassIoU.Select(v => double.IsNaN(v) ? (double?)null : v),
-            curve = r.Evaluation.Curve.Where(p => !double.IsNaN(p.Threshold)).Select(p => new { threshold = p.Threshold, meanIoU = p.MeanIoU }),
-            trainingSeconds = r.Training.Elapsed.TotalSeconds,
-            inferenceSeconds = r.InferenceTime.TotalSeconds,
-            firstLosses = r.Training.FirstLosses,
-            lastLosses = r.Training.LastLosses,
+            dataset = info.Name,
+            images,
+            settings = Describe(settings),
+            runs = results.Select(r => new
+            {
+                variant = r.Spec.DisplayName,
+                seed = r.Seed,
+                model = r.Spec,
+                report = MetricsJson.Report(r.Evaluation, info),
+                trainingSeconds = r.Training.Elapsed.TotalSeconds,
+                inferenceSeconds = r.InferenceTime.TotalSeconds,
+                firstLosses = r.Training.FirstLosses,
+                lastLosses = r.Training.LastLosses,
+            }),
         });
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, JsonSerializer.Serialize(new { settings, runs }, new JsonSerializerOptions { WriteIndented = true }));
     }
+
+    /// <summary>Every setting by name (the pretraining data as its size and seed, not its samples).</summary>
+    static object Describe(ComparisonSettings settings) => new
+    {
+        baselines = settings.Baselines,
+        backbone = settings.Backbone,
+        outputStride = settings.OutputStride,
+        addOn = settings.AddOn,
+        training = settings.Training,
+        seeds = settings.Seeds,
+        scales = settings.Scales ?? Inference.CamInference.DefaultScales,
+        device = settings.Device?.ToString() ?? "cpu",
+        pretraining = settings.Pretraining is { } p ? new { images = p.Data.Count, steps = p.Options.Steps, seed = p.Options.Seed } : null,
+    };
 
     /// <summary>Plots mIoU against the background threshold, one line per variant (mean over seeds). Returns false when the data has no background class (no sweep).</summary>
     public static bool WriteCurvePlot(string path, IReadOnlyList<VariantResult> results, string title)
@@ -99,8 +111,14 @@ public static class ComparisonReport
             var xs = curves[0].Select(p => p.Threshold).ToArray();
             var ys = Enumerable.Range(0, xs.Length).Select(i => 100 * curves.Average(c => c[i].MeanIoU)).ToArray();
             var line = plot.Add.Scatter(xs, ys);
-            line.LegendText = group.Key;
+            var best = Array.IndexOf(ys, ys.Max());
+            line.LegendText = string.Format(Invariant, "{0} (best {1:F2} at {2:F2})", group.Key, ys[best], xs[best]);
             line.MarkerSize = 3;
+            // Each curve's best point: a large marker in the curve's colour.
+            var marker = plot.Add.Marker(xs[best], ys[best]);
+            marker.Color = line.Color;
+            marker.Size = 12;
+            marker.Shape = ScottPlot.MarkerShape.FilledDiamond;
         }
         plot.Title(title);
         plot.XLabel("background threshold");

@@ -28,6 +28,6 @@ public static class CamHeatmap
     static byte Blend(byte under, double over, double alpha) => (byte)Math.Round((1 - alpha) * under + alpha * over);
 
     /// <summary>A jet-like ramp: blue (0), cyan, yellow, red (1).</summary>
-    static (double R, double G, double B) Ramp(double t) =>
+    public static (double R, double G, double B) Ramp(double t) =>
         (255 * Math.Clamp(1.5 - Math.Abs(4 * t - 3), 0, 1), 255 * Math.Clamp(1.5 - Math.Abs(4 * t - 2), 0, 1), 255 * Math.Clamp(1.5 - Math.Abs(4 * t - 1), 0, 1));
 }

@@ -14,9 +14,10 @@ namespace Hfpl.Samples.Inference;
 /// <param name="ContourF">Contour F-score against the masks (<see cref="ContourScores"/>).</param>
 /// <param name="PreciseContourF">The same against the precise masks (MSRC <c>masks_hq/</c>) on the images that have one, else null.</param>
 /// <param name="PreciseImages">How many images have a precise mask.</param>
-/// <param name="Images">Images evaluated.</param>
-public sealed record PseudoLabelReport(double MeanIoU, double? BestThreshold, IReadOnlyList<ThresholdPoint> Curve, double[] ClassIoU,
-    ContourScores ContourF, ContourScores? PreciseContourF, int PreciseImages, int Images);
+/// <param name="ScoredImages">How many images have a mask and were scored.</param>
+/// <param name="Images">Images that got pseudo-labels.</param>
+public sealed record PseudoLabelReport(double MeanIoU, double? BestThreshold, double? Threshold, IReadOnlyList<ThresholdPoint> Curve, double[] ClassIoU,
+    ContourScores ContourF, ContourScores? PreciseContourF, int PreciseImages, int ScoredImages, int Images);
 
 /// <summary>A contour F-score read two ways.</summary>
 /// <param name="AllClasses">Mean over every foreground class, a class absent from both prediction and ground truth scoring 1 (docs/method.md).</param>
@@ -30,66 +31,122 @@ public sealed record ContourScores(double AllClasses, double PresentClasses)
     public override string ToString() => FormattableString.Invariant($"{100 * AllClasses:F2} / {100 * PresentClasses:F2}");
 }
 
+/// <summary>What <see cref="PseudoLabelEvaluation.Run"/> writes besides the scores.</summary>
+/// <param name="Folder">Where <c>pseudo_labels/</c>, <c>overlays/</c> and <c>cams/</c> go; null writes nothing.</param>
+/// <param name="Overlays">How many images (the first ones) get an overlay figure.</param>
+/// <param name="Cams">Also write each image's CAMs as <c>cams/NAME.npy</c>: float32 <c>(P, H, W)</c> for its P labelled classes in label
+/// order, and <c>cams/NAME.keys.npy</c>: int64 <c>(P)</c>, their class indices.</param>
+public sealed record InferenceOutputs(string? Folder, int Overlays = 12, bool Cams = false);
+
 /// <summary>
-/// Runs multi-scale CAM inference over a dataset, sweeps the background threshold, decodes pseudo-labels at the
-/// best threshold, scores them (mIoU, contour F-score), and optionally writes pseudo-label PNGs with a colour
-/// palette and CAM overlays.
+/// Runs multi-scale CAM inference over a dataset, sweeps the background threshold over the images that have masks,
+/// decodes pseudo-labels, scores them (mIoU, contour F-score), and writes pseudo-label PNGs in the dataset's palette, overlay
+/// figures and, on request, the CAMs as <c>.npy</c>.
 /// </summary>
+/// <remarks>
+/// Images without a mask (image-level labels only) get pseudo-labels, overlays and CAMs but no score. The decoding threshold is
+/// <c>threshold</c> when given; otherwise the sweep's best on the images with masks, and <see cref="DefaultThreshold"/> when no
+/// image has one. With a fixed threshold (or data without a background class) every image is decoded as soon as its CAMs exist;
+/// otherwise the CAMs of its labelled classes are kept until the sweep is done.
+/// </remarks>
 public static class PseudoLabelEvaluation
 {
+    /// <summary>The background threshold used when nothing can be swept (no image has a mask): 0.25, as SEAM's reference.</summary>
+    public const double DefaultThreshold = 0.25;
+
     /// <summary>Evaluates <paramref name="model"/> on <paramref name="data"/>.</summary>
     /// <param name="model">A trained baseline.</param>
-    /// <param name="data">Images with ground truth.</param>
+    /// <param name="data">Images with labels, and masks where there are any; read one at a time.</param>
     /// <param name="info">The dataset's classes and background convention.</param>
     /// <param name="scales">Inference scales; null for 0.5, 1, 1.5, 2.</param>
-    /// <param name="outputFolder">Where to write <c>pseudo_labels/</c> and <c>overlays/</c>; null writes nothing.</param>
-    /// <param name="overlays">How many images get a CAM overlay (the first ones).</param>
+    /// <param name="outputs">What to write where; null writes nothing.</param>
     /// <param name="progress">Progress line target, or null.</param>
     /// <param name="longSide">Inference base size (long side in pixels), or null for each image's own size; see <see cref="CamInference.NormalisedCams"/>.</param>
+    /// <param name="threshold">A fixed background threshold, or null to take the sweep's best.</param>
     public static PseudoLabelReport Run(WsssBaseline model, IReadOnlyList<SegmentationSample> data, DatasetInfo info,
-        double[]? scales = null, string? outputFolder = null, int overlays = 12, TextWriter? progress = null, int? longSide = null)
+        double[]? scales = null, InferenceOutputs? outputs = null, TextWriter? progress = null, int? longSide = null, double? threshold = null)
     {
         var mode = info.HasBackground ? BackgroundMode.Threshold : BackgroundMode.NoBackground;
         var sweep = new BackgroundThresholdSweep(info.NumLabels, mode, ignoreIndex: info.IgnoreIndex);
-        var bar = progress is null ? null : new ProgressLine("infer", data.Count, progress);
-        var cams = new float[data.Count][];
-        var device = model.parameters().First().device;
-        for (var i = 0; i < data.Count; i++)
-        {
-            using var scope = NewDisposeScope();
-            var sample = data[i];
-            var labels = sample.LabelTensor();
-            var normalised = CamInference.NormalisedCams(model, sample.ImageTensor(device), labels.to(device), scales, longSide: longSide).cpu();
-            sweep.Add(normalised, labels, sample.MaskTensor());
-            cams[i] = normalised.data<float>().ToArray();
-            bar?.Report(i + 1, new Dictionary<string, double>());
-        }
-        var sweepResult = sweep.Compute();
-        double? threshold = info.HasBackground ? sweepResult.Best.Threshold : null;
-
         var foreground = Enumerable.Range(0, info.NumLabels).Select(info.LabelToClass).ToArray();
         var contour = new ContourFScore(info.NumClasses, foreground, info.IgnoreIndex);
         var precise = new ContourFScore(info.NumClasses, foreground, info.IgnoreIndex);
-        var preciseImages = 0;
-        for (var i = 0; i < data.Count; i++)
+        var palette = LabelPalette.For(info);
+        var (scored, preciseImages) = (0, 0);
+        var decodeAtOnce = threshold is not null || !info.HasBackground;
+        var kept = new List<(int Index, int[] Labels, float[] Cams)>();
+        var bar = progress is null ? null : new ProgressLine("infer", data.Count, progress);
+        var device = model.parameters().First().device;
+
+        void Finish(SegmentationSample sample, int index, float[] cams, double? t)
         {
-            var sample = data[i];
-            var prediction = Decode(cams[i], sample, info, threshold);
-            contour.Add(prediction.Values, sample.Mask.Values, sample.Height, sample.Width);
+            var prediction = Decode(cams, sample, info, t);
+            if (sample.HasMask) contour.Add(prediction.Values, sample.Mask.Values, sample.Height, sample.Width);
             if (sample.PreciseMask is { } hq)
             {
                 precise.Add(prediction.Values, hq.Values, sample.Height, sample.Width);
                 preciseImages++;
             }
-            if (outputFolder is not null)
-            {
-                PngWriter.WriteIndexed(Path.Combine(outputFolder, "pseudo_labels", sample.Id + ".png"), prediction, LabelPalette.Voc);
-                if (i < overlays) WriteOverlay(Path.Combine(outputFolder, "overlays", sample.Id + ".png"), sample, cams[i], prediction);
-            }
+            if (outputs?.Folder is not { } folder) return;
+            PngWriter.WriteIndexed(Path.Combine(folder, "pseudo_labels", sample.Id + ".png"), prediction, palette);
+            if (index < outputs.Overlays) WriteOverlay(Path.Combine(folder, "overlays", sample.Id + ".png"), sample, cams, prediction, info, palette);
         }
-        var best = sweepResult.Best;
-        return new PseudoLabelReport(best.MeanIoU, threshold, sweepResult.Curve, sweepResult.Matrices[sweepResult.BestIndex].ClassIoU(),
-            ContourScores.Of(contour), preciseImages > 0 ? ContourScores.Of(precise) : null, preciseImages, data.Count);
+
+        for (var i = 0; i < data.Count; i++)
+        {
+            var sample = data[i];
+            float[] cams;
+            using (var scope = NewDisposeScope())
+            {
+                var labels = sample.LabelTensor();
+                var normalised = CamInference.NormalisedCams(model, sample.ImageTensor(device), labels.to(device), scales, longSide: longSide).cpu();
+                if (sample.HasMask)
+                {
+                    sweep.Add(normalised, labels, sample.MaskTensor());
+                    scored++;
+                }
+                cams = normalised.data<float>().ToArray();
+            }
+            var present = Enumerable.Range(0, info.NumLabels).Where(k => sample.Labels[k] > 0).ToArray();
+            if (outputs is { Folder: { } folder, Cams: true }) WriteCams(folder, sample, present, cams, info);
+            if (decodeAtOnce) Finish(sample, i, cams, threshold);
+            else kept.Add((i, present, Compact(cams, present, sample.Width * sample.Height)));
+            bar?.Report(i + 1, new Dictionary<string, double>());
+        }
+
+        var sweepResult = scored > 0 ? sweep.Compute() : null;
+        double? used = !info.HasBackground ? null : threshold ?? sweepResult?.Best.Threshold ?? DefaultThreshold;
+        foreach (var (index, present, compact) in kept)
+        {
+            var sample = data[index];
+            Finish(sample, index, Expand(compact, present, info.NumLabels, sample.Width * sample.Height), used);
+        }
+        return new PseudoLabelReport(
+            sweepResult?.Best.MeanIoU ?? double.NaN, info.HasBackground ? sweepResult?.Best.Threshold : null, used,
+            sweepResult?.Curve ?? [], sweepResult is null ? [] : sweepResult.Matrices[sweepResult.BestIndex].ClassIoU(),
+            ContourScores.Of(contour), preciseImages > 0 ? ContourScores.Of(precise) : null, preciseImages, scored, data.Count);
+    }
+
+    /// <summary>The channels of the labelled classes only: what has to be kept until the threshold is known.</summary>
+    static float[] Compact(float[] cams, int[] present, int pixels)
+    {
+        var compact = new float[present.Length * pixels];
+        for (var j = 0; j < present.Length; j++) Array.Copy(cams, present[j] * pixels, compact, j * pixels, pixels);
+        return compact;
+    }
+
+    static float[] Expand(float[] compact, int[] present, int labels, int pixels)
+    {
+        var cams = new float[labels * pixels];
+        for (var j = 0; j < present.Length; j++) Array.Copy(compact, j * pixels, cams, present[j] * pixels, pixels);
+        return cams;
+    }
+
+    static void WriteCams(string folder, SegmentationSample sample, int[] present, float[] cams, DatasetInfo info)
+    {
+        var pixels = sample.Width * sample.Height;
+        NpyWriter.Write(Path.Combine(folder, "cams", sample.Id + ".npy"), Compact(cams, present, pixels), present.Length, sample.Height, sample.Width);
+        NpyWriter.Write(Path.Combine(folder, "cams", sample.Id + ".keys.npy"), present.Select(k => (long)info.LabelToClass(k)).ToArray(), present.Length);
     }
 
     /// <summary>The pseudo-label of one image from its normalised CAMs <c>(K, H, W)</c>.</summary>
@@ -110,22 +167,14 @@ public static class PseudoLabelEvaluation
         return mask;
     }
 
-    /// <summary>Image | CAM of the strongest present class | pseudo-label, side by side.</summary>
-    static void WriteOverlay(string path, SegmentationSample sample, float[] cams, IndexMask prediction)
+    /// <summary>The overlay figure: titled panels, colour bar, legend (<see cref="OverlayFigure"/>).</summary>
+    static void WriteOverlay(string path, SegmentationSample sample, float[] cams, IndexMask prediction, DatasetInfo info, LabelPalette palette)
     {
         var pixels = sample.Width * sample.Height;
         var strongest = new float[pixels];
         for (var c = 0; c < sample.Labels.Count; c++)
             if (sample.Labels[c] > 0)
                 for (var p = 0; p < pixels; p++) strongest[p] = Math.Max(strongest[p], cams[c * pixels + p]);
-        var heat = CamHeatmap.Overlay(sample.Image, strongest);
-        var labels = LabelPalette.Voc.Overlay(sample.Image, prediction, 0.6);
-        RgbImage[] panels = [sample.Image, heat, labels];
-        var strip = new RgbImage(panels.Length * sample.Width, sample.Height);
-        var row = 3 * sample.Width;
-        for (var y = 0; y < sample.Height; y++)
-            for (var panel = 0; panel < panels.Length; panel++)
-                Array.Copy(panels[panel].Pixels, y * row, strip.Pixels, y * panels.Length * row + panel * row, row);
-        PngWriter.WriteRgb(path, strip);
+        PngWriter.WriteRgb(path, OverlayFigure.Draw(sample.Image, strongest, prediction, info, palette).Figure);
     }
 }

@@ -162,7 +162,7 @@ public sealed class HfplCommandTests : IDisposable
         // Infer reads the data as the checkpoint was trained: objects on background, so there is a threshold sweep.
         var infer = Run(HfplDll, "infer", "--data", data, "--checkpoint", checkpoint, "--out", Path.Combine(root, "infer"), "--scales", "1");
         Assert.True(infer.Code == 0, infer.Error);
-        Assert.Matches(@"CAM\+\+: mIoU \d+\.\d\d at threshold 0\.\d\d, contour F \(all / present classes\)", infer.Out);
+        Assert.Matches(@"CAM\+\+: 6 images, 6 scored: mIoU \d+\.\d\d at threshold 0\.\d\d, contour F \(all / present classes\)", infer.Out);
 
         var eval = Run(HfplDll, "eval", "--data", data, "--pred", Path.Combine(root, "infer", "pseudo_labels"), "--background-classes", "grass");
         Assert.True(eval.Code == 0, eval.Error);

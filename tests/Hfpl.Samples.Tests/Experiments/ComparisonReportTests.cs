@@ -10,7 +10,7 @@ public class ComparisonReportTests
     static VariantResult Result(string baseline, bool addOn, int seed, double miou, double contour, double[] curve) =>
         new(new ModelSpec(baseline, addOn, "small", 8, 2, seed), seed,
             new TrainingReport(new Dictionary<string, double>(), new Dictionary<string, double>(), TimeSpan.Zero),
-            new PseudoLabelReport(miou, 0.1, curve.Select((v, i) => new ThresholdPoint(i * 0.1, v)).ToList(), [miou], new ContourScores(contour, contour / 2), null, 0, 1),
+            new PseudoLabelReport(miou, 0.1, 0.1, curve.Select((v, i) => new ThresholdPoint(i * 0.1, v)).ToList(), [miou], new ContourScores(contour, contour / 2), null, 0, 1, 1),
             TimeSpan.Zero);
 
     [Fact]

@@ -45,9 +45,25 @@ public sealed class EndToEndTests : IDisposable
         Assert.Contains("fsl", results[1].Training.LastLosses.Keys);
         Assert.DoesNotContain("fsl", results[0].Training.LastLosses.Keys);
 
-        ComparisonReport.WriteJson(Path.Combine(folder, "comparison.json"), results, new { test = true });
-        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "comparison.json")));
-        Assert.Equal(2, json.RootElement.GetProperty("runs").GetArrayLength());
+        ComparisonReport.WriteJson(Path.Combine(folder, "comparison.json"), results, dataset.Info, dataset.Count, settings);
+        var text = File.ReadAllText(Path.Combine(folder, "comparison.json"));
+        using var json = JsonDocument.Parse(text);
+        var root = json.RootElement;
+        Assert.Equal(2, root.GetProperty("runs").GetArrayLength());
+        // One schema: camelCase keys, settings by name, pairs as arrays, per-class scores keyed by class name, null not "NaN".
+        Assert.DoesNotContain("NaN", text);
+        Assert.DoesNotContain("{}", text);
+        var training = root.GetProperty("settings").GetProperty("training");
+        Assert.Equal("[0.7,1.3]", training.GetProperty("scaleRange").GetRawText().Replace(" ", "").Replace("\n", "").Replace("\r", ""));
+        Assert.Equal("bilinear", root.GetProperty("settings").GetProperty("addOn").GetProperty("features").GetString());
+        var run = root.GetProperty("runs")[0];
+        Assert.Equal("CAM", run.GetProperty("variant").GetString());
+        var report = run.GetProperty("report");
+        var classIoU = report.GetProperty("classIoU");
+        Assert.Equal(dataset.Info.ClassNames, classIoU.EnumerateObject().Select(p => p.Name));
+        Assert.All(classIoU.EnumerateObject(), p => Assert.True(p.Value.ValueKind is JsonValueKind.Number or JsonValueKind.Null));
+        Assert.True(report.GetProperty("contourF").TryGetProperty("presentClasses", out _));
+        Assert.Equal(60, report.GetProperty("curve").GetArrayLength());
         Assert.True(ComparisonReport.WriteCurvePlot(Path.Combine(folder, "curve.png"), results, "test"));
         Assert.True(new FileInfo(Path.Combine(folder, "curve.png")).Length > 1000);
         Assert.Contains("difference", ComparisonReport.Table(results));
