@@ -78,7 +78,7 @@ public static class Comparison
                            (evaluation.BestThreshold is { } t ? $" at threshold {t:F2}" : "") +
                            $", contour F (all / present classes) {evaluation.ContourF}" +
                            (evaluation.PreciseContourF is { } hq ? $", precise masks {hq}" : "") +
-                           $" | train {training.Elapsed:mm\\:ss}, infer {clock.Elapsed:mm\\:ss}");
+                           $" | train {ProgressLine.Clock(training.Elapsed)}, infer {ProgressLine.Clock(clock.Elapsed)}");
         }
         return results;
     }
@@ -93,7 +93,7 @@ public static class Comparison
         using var model = spec.Create();
         if (settings.Device is { } device) model.to(device);
         var report = Trainer.Train(model, data.ToList(), options, log, "pretrain backbone");
-        log?.WriteLine($"pretrained the {settings.Backbone} backbone on {data.Count} other images ({options.Steps} steps, {report.Elapsed:mm\\:ss})");
+        log?.WriteLine($"pretrained the {settings.Backbone} backbone on {data.Count} other images ({options.Steps} steps, {ProgressLine.Clock(report.Elapsed)})");
         return model.Backbone.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().clone());
     }
 }

@@ -12,6 +12,11 @@ public sealed class ProgressLine(string title, int total, TextWriter writer)
     readonly bool interactive = ReferenceEquals(writer, Console.Error) ? !Console.IsErrorRedirected : ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected;
     int lastDecile = -1;
 
+    /// <summary>A duration as mm:ss, or h:mm:ss from an hour on (mm:ss alone would wrap after 59:59).</summary>
+    public static string Clock(TimeSpan span) => span.TotalHours >= 1
+        ? $"{(int)span.TotalHours}:{span.Minutes:00}:{span.Seconds:00}"
+        : $"{span.Minutes:00}:{span.Seconds:00}";
+
     /// <summary>Reports that <paramref name="done"/> of the total steps are finished.</summary>
     public void Report(int done, IReadOnlyDictionary<string, double> values)
     {
@@ -20,7 +25,7 @@ public sealed class ProgressLine(string title, int total, TextWriter writer)
         const int width = 24;
         var bar = new string('#', (int)(fraction * width)).PadRight(width, '.');
         var terms = string.Join(" ", values.Select(v => $"{v.Key} {v.Value:F4}"));
-        var line = $"{title} [{bar}] {done}/{total} {terms} | {clock.Elapsed:mm\\:ss} elapsed, {left:mm\\:ss} left";
+        var line = $"{title} [{bar}] {done}/{total} {terms} | {Clock(clock.Elapsed)} elapsed, {Clock(left)} left";
         if (interactive)
         {
             writer.Write("\r" + line.PadRight(Math.Min(Console.BufferWidth - 1, 160)));

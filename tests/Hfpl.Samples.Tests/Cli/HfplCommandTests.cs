@@ -252,4 +252,99 @@ public sealed class HfplCommandTests : IDisposable
         Assert.Contains("is neither a VOC 2012 folder", error);
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
+
+    /// <summary>The shape in a .npy header, and its dtype.</summary>
+    static (string Descr, long[] Shape) NpyHeader(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        Assert.Equal(new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0 }, bytes[..8]);
+        var length = BitConverter.ToUInt16(bytes, 8);
+        Assert.Equal(0, (10 + length) % 64);
+        var header = System.Text.Encoding.ASCII.GetString(bytes, 10, length);
+        var descr = System.Text.RegularExpressions.Regex.Match(header, "'descr': '([^']+)'").Groups[1].Value;
+        var shape = System.Text.RegularExpressions.Regex.Match(header, @"'shape': \(([^)]*)\)").Groups[1].Value
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(long.Parse).ToArray();
+        var itemSize = descr == "<f4" ? 4 : 8;
+        Assert.Equal(10 + length + shape.Aggregate(1L, (a, b) => a * b) * itemSize, bytes.Length);
+        return (descr, shape);
+    }
+
+    [Fact]
+    public void Photographs_with_only_a_labels_file_go_through_train_and_infer_to_pseudo_labels_cams_and_overlays()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "hfpl-cli-" + Guid.NewGuid().ToString("N"));
+        temporary.Add(root);
+        using var folder = new Hfpl.Samples.Tests.Data.TempFolder();
+        var (data, source) = Hfpl.Samples.Tests.Data.ImageLabelsFileTests.LabelsOnlyFolder(folder);
+        var checkpoint = Path.Combine(root, "model.bin");
+        var train = Run(HfplDll, "train", "--data", data, "--checkpoint", checkpoint, "--backbone", "small", "--addon", "--steps", "2", "--batch", "2", "--crop", "40");
+        Assert.True(train.Code == 0, train.Error);
+
+        var output = Path.Combine(root, "infer");
+        var infer = Run(HfplDll, "infer", "--data", data, "--checkpoint", checkpoint, "--out", output, "--scales", "1");
+        Assert.True(infer.Code == 0, infer.Error);
+        Assert.Contains("6 images, none with a mask: pseudo-labels at threshold 0.25, nothing scored", infer.Out);
+        foreach (var sample in source)
+        {
+            Assert.True(File.Exists(Path.Combine(output, "pseudo_labels", sample.Id + ".png")));
+            Assert.True(File.Exists(Path.Combine(output, "overlays", sample.Id + ".png")));
+            var labelled = sample.PresentClasses.Count(c => c != 0);
+            var (camType, camShape) = NpyHeader(Path.Combine(output, "cams", sample.Id + ".npy"));
+            Assert.Equal("<f4", camType);
+            Assert.Equal([labelled, 40, 48], camShape);
+            var (keyType, keyShape) = NpyHeader(Path.Combine(output, "cams", sample.Id + ".keys.npy"));
+            Assert.Equal("<i8", keyType);
+            Assert.Equal([labelled], keyShape);
+        }
+        using var metrics = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json")));
+        var report = metrics.RootElement.GetProperty("report");
+        Assert.Equal(0, report.GetProperty("scoredImages").GetInt32());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, report.GetProperty("meanIoU").ValueKind);
+        Assert.Equal("cam", metrics.RootElement.GetProperty("model").GetProperty("baseline").GetString());
+
+        // The same folder with masks: the images are scored too.
+        new Hfpl.Samples.Data.SyntheticDataset(new() { Seed = 9, Count = 6, Width = 48, Height = 40 }).WriteMsrcLayout(Path.Combine(root, "with-masks"));
+        Directory.Move(Path.Combine(root, "with-masks", "masks"), Path.Combine(data, "masks"));
+        var scored = Run(HfplDll, "infer", "--data", data, "--checkpoint", checkpoint, "--out", Path.Combine(root, "scored"), "--scales", "1", "--no-cams");
+        Assert.True(scored.Code == 0, scored.Error);
+        Assert.Matches(@"CAM\+\+: 6 images, 6 scored: mIoU \d+\.\d\d at threshold", scored.Out);
+        Assert.False(Directory.Exists(Path.Combine(root, "scored", "cams")));
+    }
+
+    [Fact]
+    public void Shards_split_the_images_and_their_outputs_together_are_every_image_once()
+    {
+        var root = AllLabelledFolder();
+        var data = Path.Combine(root, "data");
+        var checkpoint = Path.Combine(root, "model.bin");
+        Assert.Equal(0, Run(HfplDll, "train", "--data", data, "--checkpoint", checkpoint, "--backbone", "small", "--steps", "1", "--batch", "2", "--crop", "40").Code);
+        var names = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var output = Path.Combine(root, $"shard{i}");
+            var run = Run(HfplDll, "infer", "--data", data, "--checkpoint", checkpoint, "--out", output, "--scales", "1", "--shard", $"{i}/4");
+            Assert.True(run.Code == 0, run.Error);
+            Assert.Contains($"(shard {i}/4:", run.Out);
+            names.AddRange(Directory.GetFiles(Path.Combine(output, "pseudo_labels")).Select(Path.GetFileName)!);
+        }
+        var all = Directory.GetFiles(Path.Combine(data, "images")).Select(f => Path.GetFileNameWithoutExtension(f) + ".png").Order();
+        Assert.Equal(all, names.Order());
+        var bad = Run(HfplDll, "infer", "--data", data, "--checkpoint", checkpoint, "--out", Path.Combine(root, "x"), "--shard", "4/4");
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("--shard: a shard is i/n with 0 <= i < n", bad.Error);
+    }
+
+    [Theory]
+    [InlineData("cuda", 3, "asked for CUDA, but the libtorch this application loaded has no CUDA device")]
+    [InlineData("cuda:1", 3, "TorchSharp-cuda-linux")]
+    [InlineData("gpu", 2, "--device: device must be cpu, cuda or cuda:N, got 'gpu'")]
+    public void Asking_for_a_device_that_is_not_there_is_one_line_naming_the_fix(string device, int code, string message)
+    {
+        var root = AllLabelledFolder();
+        var run = Run(HfplDll, "train", "--data", Path.Combine(root, "data"), "--checkpoint", Path.Combine(root, "m.bin"), "--backbone", "small",
+            "--steps", "1", "--device", device);
+        Assert.Equal(code, run.Code);
+        Assert.Contains(message, run.Error);
+        Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
 }

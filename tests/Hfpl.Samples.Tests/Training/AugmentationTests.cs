@@ -94,3 +94,14 @@ public class AugmentationTests
         Assert.Contains(new TrainingOptions { LongSideRange = (300, 200) }.Validate(), e => e.Contains("long-side range"));
     }
 }
+
+public class ProgressLineTests
+{
+    [Theory]
+    [InlineData(59, "00:59")]
+    [InlineData(3599, "59:59")]
+    [InlineData(3600, "1:00:00")]
+    [InlineData(3 * 3600 + 125, "3:02:05")]
+    public void Durations_show_hours_from_an_hour_on(int seconds, string expected) =>
+        Assert.Equal(expected, ProgressLine.Clock(TimeSpan.FromSeconds(seconds)));
+}
