@@ -19,20 +19,21 @@ public static class DemoCommand
         var baselines = OptionFactory.Text("--baseline", $"baselines, comma-separated ({string.Join(", ", WsssBaselines.Names)}); each is trained with and without the add-on", "cam");
         var seeds = OptionFactory.Text("--seeds", "seeds, comma-separated (instead of --seed); every variant is trained once per seed");
         var scales = OptionFactory.PositiveNumbers("--scales", "inference scales, relative to the base size", "0.5,1,1.5,2");
+        var syntheticSize = OptionFactory.Int("--synthetic-size", "built-in data only: side of the generated images in pixels (objects scale with it)", 96, 32, 4096);
         var pretrainSteps = OptionFactory.Int("--pretrain-steps", "built-in data only: steps of the plain classifier the small CNN is first pretrained as", 450, 1, 1_000_000);
         var training = new TrainingOptionSet();
         var addOn = new AddOnOptionSet();
         var device = OptionFactory.Device();
         var command = new Command("demo", "Train each baseline and its \"++\" variant with the same seed on the same data, evaluate their pseudo-labels " +
                                           "(mIoU with the background-threshold sweep, contour F) and print one table.");
-        foreach (var option in data.All.Concat([output, baselines, seeds, scales, pretrainSteps, device]).Concat(training.All).Concat(addOn.All))
+        foreach (var option in data.All.Concat([output, baselines, seeds, scales, pretrainSteps, syntheticSize, device]).Concat(training.All).Concat(addOn.All))
             command.Options.Add(option);
         command.SetAction(result =>
         {
             const string name = "demo";
             var folder = data.Folder(result, name);
             var synthetic = folder is null;
-            var options = training.Resolve(result, synthetic);
+            var options = training.Resolve(result, synthetic, name);
             var (backbone, stride) = training.BackboneChoice(result, name, synthetic ? "small" : "resnet18", synthetic ? 4 : 16);
             if (result.Given(seeds) && result.Given(training.Seed)) throw new UsageException("demo: give --seed or --seeds, not both");
             var settings = new ComparisonSettings
@@ -47,12 +48,13 @@ public static class DemoCommand
                 // The small CNN has no pretrained weights: it is pretrained as a plain classifier on other synthetic images
                 // (another seed), so that both variants start from a backbone that already sees the classes, as with ImageNet.
                 Pretraining = synthetic
-                    ? (DataSource.Open(null, syntheticSeed: 1), options with { Steps = result.GetValue(pretrainSteps)!.Value, Seed = 1 })
+                    ? (DataSource.Open(null, syntheticSeed: 1, syntheticSize: result.GetValue(syntheticSize)!.Value), options with { Steps = result.GetValue(pretrainSteps)!.Value, Seed = 1 })
                     : null,
             };
             var outputFolder = result.GetValue(output)!;
             settings = settings with { Device = result.ResolveDevice(device, name) };
-            var dataset = data.Open(result, name, folder);
+            if (!synthetic && result.Given(syntheticSize)) throw new UsageException("demo: --synthetic-size applies to the built-in data, not to --data");
+            var dataset = data.Open(result, name, folder, syntheticSize: result.GetValue(syntheticSize)!.Value);
             Console.WriteLine($"hfpl demo: {dataset.Info.Name}, {dataset.Count} images, {dataset.Info.NumLabels} classes; " +
                               $"{settings.Backbone} backbone, {settings.Training.Steps} steps of {settings.Training.BatchSize} crops of {settings.Training.CropSize} px, " +
                               $"seeds {string.Join(",", settings.Seeds)}; add-on {settings.AddOn}; output in {outputFolder}");

@@ -29,7 +29,7 @@ public static class TrainCommand
             const string name = "train";
             var folder = data.Folder(result, name)!;
             var (backbone, stride) = training.BackboneChoice(result, name, "resnet18");
-            var options = training.Resolve(result, synthetic: false);
+            var options = training.Resolve(result, synthetic: false, name);
             var settings = addOn.Resolve(result, name, stride);
             var plus = result.GetValue(addon);
             if (!plus && addOn.FirstGiven(result) is { } stray)

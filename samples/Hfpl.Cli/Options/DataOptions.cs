@@ -46,7 +46,8 @@ public sealed class DataOptions
     /// <param name="command">The command, for messages.</param>
     /// <param name="folder">The checked --data folder, or null for the built-in data.</param>
     /// <param name="defaultBackground">Background classes to use when --background-classes is absent (a checkpoint's), or null.</param>
-    public SegmentationDataset Open(ParseResult result, string command, string? folder, IReadOnlyList<string>? defaultBackground = null)
+    /// <param name="syntheticSize">Side of the built-in data's images.</param>
+    public SegmentationDataset Open(ParseResult result, string command, string? folder, IReadOnlyList<string>? defaultBackground = null, int syntheticSize = 96)
     {
         var background = result.GetValue(BackgroundClasses) switch
         {
@@ -56,7 +57,7 @@ public sealed class DataOptions
         };
         try
         {
-            return DataSource.Open(folder, result.GetValue(Split), backgroundClasses: background, labelsFile: result.GetValue(Labels));
+            return DataSource.Open(folder, result.GetValue(Split), backgroundClasses: background, labelsFile: result.GetValue(Labels), syntheticSize: syntheticSize);
         }
         catch (ArgumentException e) when (e.ParamName is "split" or "backgroundClasses" or "path" or "labelsFile")
         {

@@ -26,8 +26,13 @@ public sealed class TrainingOptionSet
     /// <summary>--output-stride N.</summary>
     public Option<int?> OutputStride { get; } = OptionFactory.Int("--output-stride", "backbone output stride (resnet18: 8, 16, 32, default 16; small: 4, 8)", null, 4, 32);
 
+    /// <summary>--scale-range MIN,MAX.</summary>
+    public Option<string?> ScaleRange { get; } = OptionFactory.Text("--scale-range",
+        "training rescale before cropping: 'crop' draws each image's long side from crop..12/7 crop pixels, whatever its size " +
+        "(default with --data), MIN,MAX rescales by MIN..MAX of the image's own size (default on the built-in data: 0.7,1.3)");
+
     /// <summary>Every option, to add to a command.</summary>
-    public IEnumerable<Option> All => [Steps, Batch, Crop, LearningRate, Seed, Backbone, OutputStride];
+    public IEnumerable<Option> All => [Steps, Batch, Crop, LearningRate, Seed, Backbone, OutputStride, ScaleRange];
 
     /// <summary>The backbone and its stride, checked against what the backbone supports.</summary>
     public (string Name, int Stride) BackboneChoice(ParseResult result, string command, string defaultBackbone, int? defaultStride = null)
@@ -41,9 +46,19 @@ public sealed class TrainingOptionSet
     }
 
     /// <summary>The training settings; photographs of any size get a long side tied to the crop.</summary>
-    public TrainingOptions Resolve(ParseResult result, bool synthetic)
+    public TrainingOptions Resolve(ParseResult result, bool synthetic, string command)
     {
         var crop = result.GetValue(Crop) ?? (synthetic ? 96 : 224);
+        var text = result.GetValue(ScaleRange) ?? (synthetic ? "0.7,1.3" : "crop");
+        double[]? relative = null;
+        if (text != "crop")
+        {
+            var parts = text.Split(',');
+            relative = parts.Length == 2 && parts.All(p => double.TryParse(p, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v))
+                ? parts.Select(p => double.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : null;
+            if (relative is null || relative[0] > relative[1])
+                throw new UsageException($"{command}: --scale-range must be 'crop' or two positive numbers MIN,MAX with MIN <= MAX, got '{text}'");
+        }
         return new()
         {
             Steps = result.GetValue(Steps) ?? (synthetic ? 300 : 600),
@@ -51,7 +66,8 @@ public sealed class TrainingOptionSet
             CropSize = crop,
             // The long side follows the crop (the reference's 448-768 for 448). The synthetic images are all 96 pixels, and
             // the demo keeps the relative 0.7-1.3 its numbers were measured with.
-            LongSideRange = synthetic ? null : TrainingOptions.LongSideForCrop(crop),
+            LongSideRange = relative is not null ? null : TrainingOptions.LongSideForCrop(crop),
+            ScaleRange = relative is { } r ? (r[0], r[1]) : (0.7, 1.3),
             LearningRate = result.GetValue(LearningRate)!.Value,
             Seed = result.GetValue(Seed)!.Value,
         };

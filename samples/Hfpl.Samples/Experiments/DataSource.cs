@@ -17,10 +17,11 @@ public static class DataSource
     /// classes.json's own <c>background_classes</c>.</param>
     /// <exception cref="ArgumentException">A folder that is no dataset (parameter <c>path</c>), a split for a layout without splits, or background classes for a layout that
     /// does not take them or that name no class; the parameter name says which.</exception>
+    /// <param name="syntheticSize">Side of the synthetic images in pixels (96 for the demo).</param>
     /// <param name="labelsFile">An image-level labels file (<see cref="ImageLabelsFile"/>); null for the folder's own <c>labels.csv</c> (MSRC
     /// layout) or labels from the masks.</param>
     public static SegmentationDataset Open(string? path, string? split = null, int syntheticSeed = 0, int syntheticCount = 400,
-        IReadOnlyCollection<string>? backgroundClasses = null, string? labelsFile = null)
+        IReadOnlyCollection<string>? backgroundClasses = null, string? labelsFile = null, int syntheticSize = 96)
     {
         if (labelsFile is not null && !File.Exists(labelsFile)) throw new ArgumentException($"labels file '{labelsFile}' does not exist.", nameof(labelsFile));
         if (path is null)
@@ -28,7 +29,7 @@ public static class DataSource
             if (labelsFile is not null) throw new ArgumentException("the built-in synthetic data has its labels.", nameof(labelsFile));
             if (split is not null) throw new ArgumentException("the built-in synthetic data has no splits.", nameof(split));
             if (backgroundClasses is { Count: > 0 }) throw new ArgumentException("the built-in synthetic data already has a background class.", nameof(backgroundClasses));
-            return new SyntheticDataset(new SyntheticOptions { Seed = syntheticSeed, Count = syntheticCount });
+            return new SyntheticDataset(new SyntheticOptions { Seed = syntheticSeed, Count = syntheticCount, Width = syntheticSize, Height = syntheticSize });
         }
         if (!Directory.Exists(path)) throw new DirectoryNotFoundException($"Data folder '{path}' does not exist.");
         if (Directory.Exists(Path.Combine(path, "JPEGImages")))
