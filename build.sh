@@ -18,8 +18,13 @@ case "$command" in
     bash scripts/ensure-native.sh
     log=$(mktemp)
     set +e
-    dotnet test Hfpl.sln -c Release -nologo "$@" 2>&1 | tee "$log"
+    # Build every project and target framework first (the packaging test packs net8.0 and net10.0), then run the tests.
+    dotnet build Hfpl.sln -c Release -nologo 2>&1 | tee "$log"
     status=${PIPESTATUS[0]}
+    if [ "$status" -eq 0 ]; then
+      dotnet test Hfpl.sln -c Release -nologo --no-build "$@" 2>&1 | tee -a "$log"
+      status=${PIPESTATUS[0]}
+    fi
     set -e
     # Each test project prints "Passed!  - Failed: F, Passed: P, Skipped: S, Total: T" (or "Failed!  - ...").
     summary=$(grep -E '^(Passed|Failed)! +- +Failed: ' "$log" | sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\1 \2 \3/' \
