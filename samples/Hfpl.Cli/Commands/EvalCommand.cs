@@ -15,7 +15,8 @@ public static class EvalCommand
         var data = new DataOptions("the folder with the ground-truth masks (MSRC layout or VOC 2012)", required: true);
         var predictions = OptionFactory.Text("--pred", "pseudo-label PNGs named like the images (class indices, 255 void)");
         predictions.Required = true;
-        var command = new Command("eval", "Score pseudo-label PNGs against the masks: mIoU and contour F-score (also against MSRC's precise masks_hq/ where present).");
+        var command = new Command("eval", "Score pseudo-label PNGs against the masks of the images that have one: mIoU and contour F-score " +
+                                          "(also against MSRC's precise masks_hq/ where present).");
         foreach (var option in data.All.Append(predictions)) command.Options.Add(option);
         command.SetAction(result =>
         {
@@ -26,12 +27,11 @@ public static class EvalCommand
             var dataset = data.Open(result, name, folder);
             var info = dataset.Info;
             var confusion = new ConfusionMatrix(info.NumClasses, info.IgnoreIndex);
-            var foreground = Enumerable.Range(0, info.NumLabels).Select(info.LabelToClass).ToArray();
-            var contour = new ContourFScore(info.NumClasses, foreground, info.IgnoreIndex);
-            var precise = new ContourFScore(info.NumClasses, foreground, info.IgnoreIndex);
-            var preciseImages = 0;
+            var contour = new ContourScoring(info);
+            var scored = 0;
             foreach (var sample in dataset)
             {
+                if (!sample.HasMask) continue; // image-level labels only: nothing to score against
                 var path = Path.Combine(predicted, sample.Id + ".png");
                 if (!File.Exists(path)) throw new FileNotFoundException($"No pseudo-label '{path}' for image '{sample.Id}'.", path);
                 var prediction = MaskFile.Read(path);
@@ -40,15 +40,12 @@ public static class EvalCommand
                 if (prediction.Values.FirstOrDefault(v => v >= info.NumClasses && v != info.IgnoreIndex) is var bad && bad != 0)
                     throw new InvalidDataException($"'{path}': value {bad} is neither a class (0..{info.NumClasses - 1}) nor void ({info.IgnoreIndex}).");
                 confusion.Add(prediction.Values, sample.Mask.Values);
-                contour.Add(prediction.Values, sample.Mask.Values, sample.Height, sample.Width);
-                if (sample.PreciseMask is { } hq)
-                {
-                    precise.Add(prediction.Values, hq.Values, sample.Height, sample.Width);
-                    preciseImages++;
-                }
+                scored++;
+                contour.Add(prediction, sample);
             }
-            Console.WriteLine($"{dataset.Count} images: mIoU {100 * confusion.MeanIoU():F2}, contour F (all / present classes) {ContourScores.Of(contour)}" +
-                              (preciseImages > 0 ? $", against the {preciseImages} precise masks {ContourScores.Of(precise)}" : ""));
+            if (scored == 0) throw new InvalidDataException($"{folder}: no image has a mask, so there is nothing to score against.");
+            Console.WriteLine($"{scored} images: mIoU {100 * confusion.MeanIoU():F2}, contour F (all / present classes) {contour.Masks}" +
+                              (contour.Precise is { } hq ? $", against the {contour.PreciseImages} precise masks {hq}" : ""));
             return 0;
         });
         return command;

@@ -62,7 +62,7 @@ public sealed class DataOptions
         catch (ArgumentException e) when (e.ParamName is "split" or "backgroundClasses" or "path" or "labelsFile")
         {
             var option = e.ParamName switch { "split" => "--split", "path" => "--data", "labelsFile" => "--labels", _ => "--background-classes" };
-            throw new UsageException($"{command}: {option}: {e.Message.Split(" (Parameter")[0]}");
+            throw new UsageException($"{command}: {option}: {e.Reason()}");
         }
     }
 }

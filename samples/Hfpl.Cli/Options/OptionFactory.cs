@@ -1,3 +1,4 @@
+using Hfpl.Samples.Data;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
@@ -102,7 +103,7 @@ public static class OptionFactory
     public static TorchSharp.torch.Device ResolveDevice(this ParseResult result, Option<string?> option, string command)
     {
         try { return Hfpl.Native.TorchDevices.Parse(result.GetValue(option)!); }
-        catch (ArgumentException e) { throw new UsageException($"{command}: --device: {e.Message.Split(" (Parameter")[0]}"); }
+        catch (ArgumentException e) { throw new UsageException($"{command}: --device: {e.Reason()}"); }
     }
 
     /// <summary>Whether the user gave <paramref name="option"/> (rather than its default).</summary>

@@ -113,7 +113,7 @@ public sealed class MsrcDataset : SegmentationDataset
         {
             var declared = File.Exists(classesPath) ? ReadBackgroundClasses(classesPath) : [];
             try { map = declared.Count > 0 ? new BackgroundClassMap(info, declared) : null; }
-            catch (ArgumentException e) { throw new InvalidDataException($"{classesPath}: {e.Message.Split(" (Parameter")[0]}", e); }
+            catch (ArgumentException e) { throw new InvalidDataException($"{classesPath}: {e.Reason()}", e); }
         }
         else if (backgroundClasses.Count > 0) map = new BackgroundClassMap(info, backgroundClasses);
 

@@ -68,11 +68,9 @@ public static class PseudoLabelEvaluation
     {
         var mode = info.HasBackground ? BackgroundMode.Threshold : BackgroundMode.NoBackground;
         var sweep = new BackgroundThresholdSweep(info.NumLabels, mode, ignoreIndex: info.IgnoreIndex);
-        var foreground = Enumerable.Range(0, info.NumLabels).Select(info.LabelToClass).ToArray();
-        var contour = new ContourFScore(info.NumClasses, foreground, info.IgnoreIndex);
-        var precise = new ContourFScore(info.NumClasses, foreground, info.IgnoreIndex);
+        var contour = new ContourScoring(info);
         var palette = LabelPalette.For(info);
-        var (scored, preciseImages) = (0, 0);
+        var scored = 0;
         var decodeAtOnce = threshold is not null || !info.HasBackground;
         var kept = new List<(int Index, int[] Labels, float[] Cams)>();
         var bar = progress is null ? null : new ProgressLine("infer", data.Count, progress);
@@ -81,12 +79,7 @@ public static class PseudoLabelEvaluation
         void Finish(SegmentationSample sample, int index, float[] cams, double? t)
         {
             var prediction = Decode(cams, sample, info, t);
-            if (sample.HasMask) contour.Add(prediction.Values, sample.Mask.Values, sample.Height, sample.Width);
-            if (sample.PreciseMask is { } hq)
-            {
-                precise.Add(prediction.Values, hq.Values, sample.Height, sample.Width);
-                preciseImages++;
-            }
+            contour.Add(prediction, sample);
             if (outputs?.Folder is not { } folder) return;
             PngWriter.WriteIndexed(Path.Combine(folder, "pseudo_labels", sample.Id + ".png"), prediction, palette);
             if (index < outputs.Overlays) WriteOverlay(Path.Combine(folder, "overlays", sample.Id + ".png"), sample, cams, prediction, info, palette);
@@ -124,7 +117,7 @@ public static class PseudoLabelEvaluation
         return new PseudoLabelReport(
             sweepResult?.Best.MeanIoU ?? double.NaN, info.HasBackground ? sweepResult?.Best.Threshold : null, used,
             sweepResult?.Curve ?? [], sweepResult is null ? [] : sweepResult.Matrices[sweepResult.BestIndex].ClassIoU(),
-            ContourScores.Of(contour), preciseImages > 0 ? ContourScores.Of(precise) : null, preciseImages, scored, data.Count);
+            contour.Masks, contour.Precise, contour.PreciseImages, scored, data.Count);
     }
 
     /// <summary>The channels of the labelled classes only: what has to be kept until the threshold is known.</summary>
