@@ -42,7 +42,7 @@ public static class DemoCommand
                 Backbone = backbone,
                 OutputStride = stride,
                 Training = options,
-                AddOn = addOn.Resolve(result, name, stride),
+                AddOn = addOn.Resolve(result, name, stride, synthetic),
                 Seeds = result.GetValue(seeds) is { } text ? SeedList(text) : [options.Seed],
                 Scales = result.GetValue(scales),
                 // The small CNN has no pretrained weights: it is pretrained as a plain classifier on other synthetic images

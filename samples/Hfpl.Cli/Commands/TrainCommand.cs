@@ -30,7 +30,7 @@ public static class TrainCommand
             var folder = data.Folder(result, name)!;
             var (backbone, stride) = training.BackboneChoice(result, name, "resnet18");
             var options = training.Resolve(result, synthetic: false, name);
-            var settings = addOn.Resolve(result, name, stride);
+            var settings = addOn.Resolve(result, name, stride, synthetic: false);
             var plus = result.GetValue(addon);
             if (!plus && addOn.FirstGiven(result) is { } stray)
                 throw new UsageException($"train: {stray.Name} sets an add-on hyper-parameter; it needs --addon");

@@ -17,7 +17,7 @@ public sealed class AddOnOptionSet
     /// <summary>--fsl-sigma X|Npx|none.</summary>
     public Option<string?> Sigma { get; } = OptionFactory.Text("--fsl-sigma",
         "spatial kernel width: cells of the FSL grid (5), input pixels (40px: converted with the output stride and grid factor), " +
-        "or 'none' for the uniform kernel", DefaultSigma());
+        $"or 'none' for the uniform kernel (default {PhotographSigma} with --data, the paper's 5 cells of 8 pixels; {DefaultSigma()} cells on the built-in data)");
     /// <summary>--fsl-window R.</summary>
     public Option<int?> Window { get; } = OptionFactory.Int("--fsl-window", "windowed FSL of radius R cells (default: the exact loss over all pairs)", null, 1, 4096);
     /// <summary>--fsl-features bilinear|area.</summary>
@@ -25,7 +25,14 @@ public sealed class AddOnOptionSet
         Defaults.Features == FeatureResize.Area ? "area" : "bilinear", ["bilinear", "area"]);
     /// <summary>--fsl-grid-factor N.</summary>
     public Option<int?> GridFactor { get; } = OptionFactory.Int("--fsl-grid-factor",
-        "the FSL runs on the CAM logits upsampled by this factor (2 gives a stride-16 network 8-pixel cells)", Defaults.GridFactor, 1, 16);
+        "the FSL runs on the CAM logits upsampled by this factor (default with --data: output stride / 8, so that cells are the " +
+        "paper's 8 pixels, 2 at stride 16; 1 on the built-in data)", null, 1, 16);
+
+    /// <summary>σ with --data: the paper's 40 pixels (5 cells of 8 pixels).</summary>
+    public const string PhotographSigma = "40px";
+
+    /// <summary>The FSL grid factor that gives cells of the paper's 8 pixels at <paramref name="outputStride"/> (1 below stride 16).</summary>
+    public static int EightPixelFactor(int outputStride) => Math.Max(1, outputStride / 8);
 
     static string DefaultSigma() => Defaults.Sigma is { } s ? s.ToString(CultureInfo.InvariantCulture) : "none";
 
@@ -35,11 +42,14 @@ public sealed class AddOnOptionSet
     /// <summary>The first add-on option the user gave, or null.</summary>
     public Option? FirstGiven(ParseResult result) => All.FirstOrDefault(result.Given);
 
-    /// <summary>The settings; σ given in pixels becomes cells of the FSL grid at <paramref name="outputStride"/>.</summary>
-    public AddOnSettings Resolve(ParseResult result, string command, int outputStride)
+    /// <summary>
+    /// The settings; σ given in pixels becomes cells of the FSL grid at <paramref name="outputStride"/>. Photographs (<paramref name="synthetic"/>
+    /// false) default to the paper's 8-pixel cells and 40-pixel σ whatever the stride; the built-in data to σ 5 on the logits' grid.
+    /// </summary>
+    public AddOnSettings Resolve(ParseResult result, string command, int outputStride, bool synthetic)
     {
-        var factor = result.GetValue(GridFactor)!.Value;
-        var text = result.GetValue(Sigma)!;
+        var factor = result.GetValue(GridFactor) ?? (synthetic ? Defaults.GridFactor : EightPixelFactor(outputStride));
+        var text = result.GetValue(Sigma) ?? (synthetic ? DefaultSigma() : PhotographSigma);
         double? sigma;
         if (text == "none") sigma = null;
         else if (text.EndsWith("px", StringComparison.Ordinal) && Number(text[..^2]) is { } pixels) sigma = losses.sigma_in_cells(pixels, outputStride, factor);

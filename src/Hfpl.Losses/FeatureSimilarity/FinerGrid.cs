@@ -10,8 +10,9 @@ namespace Hfpl.Losses
     public static partial class losses
     {
         /// <summary>
-        /// CAM logits upsampled by an integer factor for the feature similarity loss: bilinear, align_corners = false, so
-        /// cell centres fall where an area-averaged (or bilinear) image of the finer grid has them. Build the predictions
+        /// CAM logits upsampled by an integer factor for the feature similarity loss: bilinear, align_corners = false, so each
+        /// cell's centre is the centre of its block of input pixels, where area-averaged features (<see cref="FeatureResize.Area"/>)
+        /// have it; bilinear features (align_corners = true) sit up to half a cell off at the borders. Build the predictions
         /// from the result (<c>hfpl.binomial_predictions(upsampled, labels)</c>) and the features at its grid; the
         /// gradient reaches the original logits through the interpolation.
         /// </summary>
