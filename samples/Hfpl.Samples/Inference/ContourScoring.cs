@@ -23,17 +23,24 @@ public sealed class ContourScoring
     /// <summary>How many images had a precise mask.</summary>
     public int PreciseImages { get; private set; }
 
+    /// <summary>How many images had a mask.</summary>
+    public int ScoredImages { get; private set; }
+
     /// <summary>Adds one image's pseudo-label.</summary>
     public void Add(IndexMask prediction, SegmentationSample sample)
     {
-        if (sample.HasMask) masks.Add(prediction.Values, sample.Mask.Values, sample.Height, sample.Width);
+        if (sample.HasMask)
+        {
+            masks.Add(prediction.Values, sample.Mask.Values, sample.Height, sample.Width);
+            ScoredImages++;
+        }
         if (sample.PreciseMask is not { } hq) return;
         precise.Add(prediction.Values, hq.Values, sample.Height, sample.Width);
         PreciseImages++;
     }
 
-    /// <summary>Both means against the masks.</summary>
-    public ContourScores Masks => ContourScores.Of(masks);
+    /// <summary>Both means against the masks; NaN (null in JSON) when no image had a mask.</summary>
+    public ContourScores Masks => ScoredImages > 0 ? ContourScores.Of(masks) : new ContourScores(double.NaN, double.NaN);
 
     /// <summary>Both means against the precise masks, or null when no image had one.</summary>
     public ContourScores? Precise => PreciseImages > 0 ? ContourScores.Of(precise) : null;

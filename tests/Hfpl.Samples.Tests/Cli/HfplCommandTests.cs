@@ -300,6 +300,7 @@ public sealed class HfplCommandTests : IDisposable
         var report = metrics.RootElement.GetProperty("report");
         Assert.Equal(0, report.GetProperty("scoredImages").GetInt32());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, report.GetProperty("meanIoU").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, report.GetProperty("contourF").GetProperty("allClasses").ValueKind);
         Assert.Equal("cam", metrics.RootElement.GetProperty("model").GetProperty("baseline").GetString());
 
         // The same folder with masks: the images are scored too.
