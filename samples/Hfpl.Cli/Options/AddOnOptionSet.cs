@@ -28,6 +28,10 @@ public sealed class AddOnOptionSet
         "the FSL runs on the CAM logits upsampled by this factor (default with --data: output stride / 8, so that cells are the " +
         "paper's 8 pixels, 2 at stride 16; 1 on the built-in data)", null, 1, 16);
 
+    /// <summary>--is-mask-padding.</summary>
+    public Option<bool> MaskPadding { get; } = OptionFactory.Flag("--is-mask-padding",
+        "importance sampling never draws the padded cells of a crop (the paper draws every cell)");
+
     /// <summary>σ with --data: the paper's 40 pixels (5 cells of 8 pixels).</summary>
     public const string PhotographSigma = "40px";
 
@@ -37,7 +41,7 @@ public sealed class AddOnOptionSet
     static string DefaultSigma() => Defaults.Sigma is { } s ? s.ToString(CultureInfo.InvariantCulture) : "none";
 
     /// <summary>Every option, to add to a command.</summary>
-    public IEnumerable<Option> All => [Lambda, Weight, Sigma, Window, Features, GridFactor];
+    public IEnumerable<Option> All => [Lambda, Weight, Sigma, Window, Features, GridFactor, MaskPadding];
 
     /// <summary>The first add-on option the user gave, or null.</summary>
     public Option? FirstGiven(ParseResult result) => All.FirstOrDefault(result.Given);
@@ -61,7 +65,8 @@ public sealed class AddOnOptionSet
             Sigma: sigma,
             WindowRadius: result.GetValue(Window),
             Features: result.GetValue(Features) == "area" ? FeatureResize.Area : FeatureResize.Bilinear,
-            GridFactor: factor);
+            GridFactor: factor,
+            MaskSampling: result.GetValue(MaskPadding));
     }
 
     static double? Number(string text) =>

@@ -17,6 +17,7 @@ public sealed class HfplAddOn : nn.Module
     readonly FeatureSimilarityLoss featureSimilarity;
     readonly FeatureResize featureResize;
     readonly int gridFactor;
+    readonly bool maskSampling;
 
     /// <summary>Creates the add-on with the paper's binomial defaults.</summary>
     /// <param name="samples">S, draws per (image, class): 10.</param>
@@ -28,10 +29,12 @@ public sealed class HfplAddOn : nn.Module
     /// <param name="features">How the FSL's colour features are resized to the CAM grid.</param>
     /// <param name="gridFactor">The FSL runs on the CAM logits upsampled by this factor (1: the logits' own grid); <paramref name="sigma"/>
     /// and <paramref name="windowRadius"/> are in cells of that grid.</param>
+    /// <param name="maskSampling">Never draw importance samples from padded cells (this library's option; the paper samples every cell).</param>
     public HfplAddOn(int samples = 10, double lambda = 0.2, double fslWeight = 1.0, double? sigma = 5, int? windowRadius = null, long? seed = null,
-        FeatureResize features = FeatureResize.Bilinear, int gridFactor = 1)
+        FeatureResize features = FeatureResize.Bilinear, int gridFactor = 1, bool maskSampling = false)
         : base(nameof(HfplAddOn))
     {
+        this.maskSampling = maskSampling;
         if (gridFactor < 1) throw new ArgumentOutOfRangeException(nameof(gridFactor), gridFactor, "gridFactor must be at least 1.");
         featureResize = features;
         this.gridFactor = gridFactor;
@@ -54,7 +57,8 @@ public sealed class HfplAddOn : nn.Module
     public (Tensor Classification, Tensor FeatureSimilarity) forward(Tensor images, Tensor logits, Tensor pooledLogits, Tensor labels, Tensor? valid = null)
     {
         using var scope = NewDisposeScope();
-        var sampled = pool.call(logits);
+        var cells = valid is null ? null : nn.functional.adaptive_avg_pool2d(valid, [logits.shape[2], logits.shape[3]]);
+        var sampled = maskSampling && cells is not null ? pool.forward(logits, cells) : pool.call(logits);
         var classificationLoss = classification.call(pooledLogits, sampled, labels);
         var grid = losses.upsample_cam_grid(logits, gridFactor);
         var features = losses.feature_similarity_features(images, grid.shape[2], grid.shape[3], featureResize);

@@ -19,14 +19,16 @@ public static partial class hfpl
     /// <param name="hasBackground">True when channel 0 is a background channel: it is never sampled and
     /// the output has <c>K = C - 1</c> rows per image (it still enters the multinomial softmax).</param>
     /// <param name="epsilon">Added to every probability so that no row is all zero; 1e-5 in the paper.</param>
+    /// <param name="mask">Optional cell weights <c>(B, 1, h, w)</c> in [0, 1] (this library's addition): <c>q ∝ (p + eps) m</c>, so cells with
+    /// 0 (padding added by crop augmentation) are never drawn. Every image needs a positive cell.</param>
     /// <returns>The pmf <c>(B, K, h * w)</c>, rows summing to 1, same dtype and device as <paramref name="logits"/>.</returns>
     public static Tensor importance_sampling_pmf(Tensor logits, Posterior posterior = Posterior.Binomial,
-        bool hasBackground = false, double epsilon = 1e-5)
+        bool hasBackground = false, double epsilon = 1e-5, Tensor? mask = null)
     {
-        CheckSamplingArguments(logits, 1, hasBackground, epsilon);
+        CheckSamplingArguments(logits, 1, hasBackground, epsilon, mask);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var mass = SamplingMass(logits, posterior, hasBackground, epsilon);
+        var mass = SamplingMass(logits, posterior, hasBackground, epsilon, mask);
         return (mass / mass.sum(2, keepdim: true)).MoveToOuterDisposeScope();
     }
 
@@ -40,14 +42,15 @@ public static partial class hfpl
     /// <param name="hasBackground">See <see cref="importance_sampling_pmf"/>.</param>
     /// <param name="epsilon">See <see cref="importance_sampling_pmf"/>.</param>
     /// <param name="generator">A seeded generator for reproducible draws (any device), or null for TorchSharp's default.</param>
+    /// <param name="mask">See <see cref="importance_sampling_pmf"/>.</param>
     /// <returns>Flat grid indices <c>(B, K, S)</c>, int64, in [0, h * w), on the device of <paramref name="logits"/>.</returns>
     public static Tensor importance_sampling_indices(Tensor logits, long samples = 10, Posterior posterior = Posterior.Binomial,
-        bool hasBackground = false, double epsilon = 1e-5, Generator? generator = null)
+        bool hasBackground = false, double epsilon = 1e-5, Generator? generator = null, Tensor? mask = null)
     {
-        CheckSamplingArguments(logits, samples, hasBackground, epsilon);
+        CheckSamplingArguments(logits, samples, hasBackground, epsilon, mask);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var mass = SamplingMass(logits, posterior, hasBackground, epsilon);
+        var mass = SamplingMass(logits, posterior, hasBackground, epsilon, mask);
         var (b, k, n) = (mass.shape[0], mass.shape[1], mass.shape[2]);
         var table = mass.reshape(b * k, n);
         var indices = (BlockedInverseCdfSampler.Supports(table)
@@ -69,12 +72,13 @@ public static partial class hfpl
     /// <param name="hasBackground">True when channel 0 is background (never sampled, dropped from the output).</param>
     /// <param name="epsilon">Probability floor of the sampling distribution, 1e-5.</param>
     /// <param name="generator">A seeded generator for reproducible draws, or null.</param>
+    /// <param name="mask">Optional cell weights <c>(B, 1, h, w)</c>; cells with 0 are never drawn (see <see cref="importance_sampling_pmf"/>).</param>
     /// <returns>Sampled logits <c>(B, K, S)</c>, same dtype and device as <paramref name="logits"/>.</returns>
     public static Tensor importance_sampling_pool(Tensor logits, long samples = 10, Posterior posterior = Posterior.Binomial,
-        bool hasBackground = false, double epsilon = 1e-5, Generator? generator = null)
+        bool hasBackground = false, double epsilon = 1e-5, Generator? generator = null, Tensor? mask = null)
     {
         using var scope = torch.NewDisposeScope();
-        var indices = importance_sampling_indices(logits, samples, posterior, hasBackground, epsilon, generator);
+        var indices = importance_sampling_indices(logits, samples, posterior, hasBackground, epsilon, generator, mask);
         Tensor pooled = posterior == Posterior.Binomial
             ? Foreground(logits, hasBackground).flatten(2).gather(2, indices)
             : probability_to_logit(Foreground(torch.softmax(logits, 1), hasBackground).flatten(2).gather(2, indices));
@@ -87,10 +91,13 @@ public static partial class hfpl
     /// The unnormalised sampling mass <c>p + eps</c> <c>(B, K, h w)</c> of the foreground channels, built in place, from
     /// logits that <see cref="CheckSamplingArguments"/> has checked (one finiteness pass per call, not two).
     /// </summary>
-    static Tensor SamplingMass(Tensor logits, Posterior posterior, bool hasBackground, double epsilon) =>
-        Foreground(UncheckedPosterior(logits.detach(), posterior), hasBackground).flatten(2).add_(epsilon);
+    static Tensor SamplingMass(Tensor logits, Posterior posterior, bool hasBackground, double epsilon, Tensor? mask)
+    {
+        var mass = Foreground(UncheckedPosterior(logits.detach(), posterior), hasBackground).flatten(2).add_(epsilon);
+        return mask is null ? mass : mass.mul_(mask.detach().to(mass.dtype).flatten(2));
+    }
 
-    static void CheckSamplingArguments(Tensor logits, long samples, bool hasBackground, double epsilon)
+    static void CheckSamplingArguments(Tensor logits, long samples, bool hasBackground, double epsilon, Tensor? mask = null)
     {
         Check.Map(logits, 4, nameof(logits), "(B, C, h, w)");
         Check.Positive(samples, nameof(samples));
@@ -99,5 +106,14 @@ public static partial class hfpl
             throw new ArgumentException(
                 $"logits must have a background channel and at least one foreground channel (C >= 2) when hasBackground is true, got {Check.Shape(logits)}.",
                 nameof(logits));
+        if (mask is null) return;
+        Check.Map(mask, 4, nameof(mask), "(B, 1, h, w)");
+        Check.SameDevice(logits, mask, nameof(mask));
+        if (mask.shape[1] != 1) throw new ArgumentException($"mask must have shape (B, 1, h, w), got {Check.Shape(mask)}.", nameof(mask));
+        Check.SameBatchAndGrid(logits, nameof(logits), mask, nameof(mask));
+        using var scope = torch.NewDisposeScope();
+        if (!(mask.min().to(ScalarType.Float64).item<double>() >= 0)) throw new ArgumentException("mask must not be negative.", nameof(mask));
+        if (!(mask.flatten(1).sum(1).min().to(ScalarType.Float64).item<double>() > 0))
+            throw new ArgumentException("mask must have a positive cell in every image.", nameof(mask));
     }
 }

@@ -67,6 +67,13 @@ namespace Hfpl.Modules
         public override Tensor forward(Tensor logits) =>
             hfpl.importance_sampling_pool(logits, Samples, Posterior, HasBackground, Epsilon, Generator);
 
+        /// <summary>Samples logits, never from cells whose <paramref name="mask"/> is 0 (see <see cref="hfpl.importance_sampling_pmf"/>).</summary>
+        /// <param name="logits">CAM logits <c>(B, C, h, w)</c>.</param>
+        /// <param name="mask">Cell weights <c>(B, 1, h, w)</c> in [0, 1], or null.</param>
+        /// <returns>Sampled logits <c>(B, K, S)</c>.</returns>
+        public Tensor forward(Tensor logits, Tensor? mask) =>
+            hfpl.importance_sampling_pool(logits, Samples, Posterior, HasBackground, Epsilon, Generator, mask);
+
         /// <inheritdoc />
         protected override void Dispose(bool disposing)
         {

@@ -187,3 +187,35 @@ public class ImportanceSamplingTests
         });
     }
 }
+
+public class ImportanceSamplingMaskTests
+{
+    [Fact]
+    public void Masked_cells_are_never_drawn_and_the_pmf_is_renormalised_over_the_rest()
+    {
+        using var logits = torch.randn([2, 3, 4, 5], generator: new Generator(3));
+        using var mask = torch.ones([2, 1, 4, 5]);
+        mask[0, 0, .., 3..] = torch.tensor(0f); // the two right columns of image 0 are padding
+        mask[1, 0, 0] = torch.tensor(0.5f);    // a half-valid row in image 1
+        using var pmf = hfpl.importance_sampling_pmf(logits, mask: mask);
+        using var plain = hfpl.importance_sampling_pmf(logits);
+        using var expected = plain * mask.flatten(2);
+        using var normalised = expected / expected.sum(2, keepdim: true);
+        Assert.True(pmf.allclose(normalised, 1e-6, 1e-7));
+        using var indices = hfpl.importance_sampling_indices(logits, 2000, mask: mask, generator: new Generator(4));
+        using var column = indices[0].remainder(5);
+        Assert.True((column < 3).all().item<bool>(), "a padded cell was drawn");
+        using var pooled = hfpl.importance_sampling_pool(logits, 10, mask: mask);
+        Assert.Equal(new long[] { 2, 3, 10 }, pooled.shape);
+    }
+
+    [Fact]
+    public void A_bad_mask_names_the_mask()
+    {
+        using var logits = torch.randn([2, 3, 4, 5]);
+        Assert.Equal("mask", Assert.Throws<ArgumentException>(() => hfpl.importance_sampling_pmf(logits, mask: torch.ones([2, 2, 4, 5]))).ParamName);
+        Assert.Equal("mask", Assert.Throws<ArgumentException>(() => hfpl.importance_sampling_pmf(logits, mask: torch.full([2, 1, 4, 5], -1f))).ParamName);
+        Assert.Equal("mask", Assert.Throws<ArgumentException>(() => hfpl.importance_sampling_pmf(logits, mask: torch.zeros([2, 1, 4, 5]))).ParamName);
+        Assert.Equal("mask", Assert.Throws<ArgumentException>(() => hfpl.importance_sampling_pmf(logits, mask: torch.ones([2, 1, 4, 4]))).ParamName);
+    }
+}
