@@ -55,7 +55,8 @@ public static class HfplCli
             Console.Error.WriteLine($"hfpl: {e.Message}");
             return 3;
         }
-        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException or InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException or InvalidDataException or IOException or UnauthorizedAccessException
+                                      or Hfpl.Samples.Training.TrainingDivergedException)
         {
             Console.Error.WriteLine($"hfpl: {e.Message}");
             return 1;

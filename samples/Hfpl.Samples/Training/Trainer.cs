@@ -6,6 +6,15 @@ using static TorchSharp.torch;
 
 namespace Hfpl.Samples.Training;
 
+/// <summary>A training step whose loss is not finite: the weights are no longer usable, and the message says what to change.</summary>
+public sealed class TrainingDivergedException(int step, IReadOnlyDictionary<string, double> losses) : Exception(
+    $"training diverged at step {step}: the loss is not finite ({string.Join(", ", losses.Select(kv => $"{kv.Key} {kv.Value:G4}"))}); " +
+    "lower --lr, or the add-on's --fsl-weight")
+{
+    /// <summary>The step (1-based) whose loss was not finite.</summary>
+    public int Step { get; } = step;
+}
+
 /// <summary>What a training run reports: the mean of each loss term over the first and the last tenth of the steps, and the wall time.</summary>
 public sealed record TrainingReport(IReadOnlyDictionary<string, double> FirstLosses, IReadOnlyDictionary<string, double> LastLosses, TimeSpan Elapsed);
 
@@ -61,6 +70,8 @@ public static class Trainer
                 var y = stack(batch.Select(i => labels[i])).to(device);
                 using var terms = model.TrainingLosses(x, y, valid);
                 var total = terms.Total();
+                if (!double.IsFinite(total.item<float>()))
+                    throw new TrainingDivergedException(step + 1, terms.Values());
                 optimizer.zero_grad();
                 total.backward();
                 optimizer.step();

@@ -105,3 +105,21 @@ public class ProgressLineTests
     public void Durations_show_hours_from_an_hour_on(int seconds, string expected) =>
         Assert.Equal(expected, ProgressLine.Clock(TimeSpan.FromSeconds(seconds)));
 }
+
+public class TrainingDivergenceTests
+{
+    [Fact]
+    public void A_loss_that_is_not_finite_stops_training_with_the_step_and_what_to_change()
+    {
+        var data = new Hfpl.Samples.Data.SyntheticDataset(new Hfpl.Samples.Data.SyntheticOptions { Seed = 1, Count = 4, Width = 40, Height = 40 }).ToList();
+        var spec = new Hfpl.Samples.Experiments.ModelSpec("cam", AddOn: false, "small", 8, 5, Seed: 0);
+        using var model = spec.Create();
+        var options = new TrainingOptions { Steps = 5, BatchSize = 2, CropSize = 40, LearningRate = 10 };
+        using (torch.no_grad())
+            foreach (var p in model.parameters()) p.fill_(float.NaN);
+        var e = Assert.Throws<TrainingDivergedException>(() => Trainer.Train(model, data, options));
+        Assert.Equal(1, e.Step);
+        Assert.Contains("training diverged at step 1", e.Message);
+        Assert.Contains("lower --lr", e.Message);
+    }
+}
