@@ -44,7 +44,7 @@ public static class DemoCommand
                 Training = options,
                 AddOn = addOn.Resolve(result, name, stride, synthetic),
                 Seeds = result.GetValue(seeds) is { } text ? SeedList(text) : [options.Seed],
-                Scales = result.GetValue(scales),
+                Scales = result.GetNumbers(scales),
                 // The small CNN has no pretrained weights: it is pretrained as a plain classifier on other synthetic images
                 // (another seed), so that both variants start from a backbone that already sees the classes, as with ImageNet.
                 Pretraining = synthetic

@@ -60,7 +60,7 @@ public static class InferCommand
             using var model = spec.Restore(path);
             model.to(on);
             var images = new DatasetView(dataset, part.Positions(dataset.Count).ToArray());
-            var report = PseudoLabelEvaluation.Run(model, images, dataset.Info, result.GetValue(scales),
+            var report = PseudoLabelEvaluation.Run(model, images, dataset.Info, result.GetNumbers(scales),
                 new InferenceOutputs(outputFolder, result.GetValue(overlays) ?? int.MaxValue, Cams: !result.GetValue(noCams)),
                 Console.Error, side, result.GetValue(threshold));
             Directory.CreateDirectory(outputFolder);
@@ -70,7 +70,7 @@ public static class InferCommand
                 model = spec,
                 dataset = dataset.Info.Name,
                 shard = part.ToString(),
-                scales = result.GetValue(scales) ?? CamInference.DefaultScales,
+                scales = result.GetNumbers(scales) ?? CamInference.DefaultScales,
                 longSide = side,
                 report = MetricsJson.Report(report, dataset.Info),
             });

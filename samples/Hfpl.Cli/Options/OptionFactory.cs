@@ -84,6 +84,11 @@ public static class OptionFactory
         },
     };
 
+    /// <summary>The numbers of a <see cref="PositiveNumbers"/> option, or null when it was not given (System.CommandLine reads an
+    /// absent array option as an empty array; null means "the default").</summary>
+    public static double[]? GetNumbers(this ParseResult result, Option<double[]?> option) =>
+        result.GetValue(option) is { Length: > 0 } values ? values : null;
+
     /// <summary>A plain string (no default value factory without a fallback, so that <c>Required</c> is enforced).</summary>
     public static Option<string?> Text(string name, string description, string? fallback = null)
     {

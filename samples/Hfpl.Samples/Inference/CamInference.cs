@@ -18,7 +18,7 @@ public static class CamInference
     /// <param name="model">A trained baseline (put in evaluation mode here).</param>
     /// <param name="image">RGB in [0, 1] <c>(3, H, W)</c>.</param>
     /// <param name="labels">Image labels <c>(K)</c> in {0, 1}; absent classes get zero maps.</param>
-    /// <param name="scales">Input scales; null for <see cref="DefaultScales"/>.</param>
+    /// <param name="scales">Input scales; null (or empty) for <see cref="DefaultScales"/>.</param>
     /// <param name="flip">Also run the mirrored image.</param>
     /// <param name="longSide">The base size: scale 1 resizes the image so that its long side has this many pixels (the size
     /// training showed objects at, <see cref="Training.TrainingOptions.InferenceLongSide"/>); null for the image's own size.</param>
@@ -33,7 +33,7 @@ public static class CamInference
         var batch = image.unsqueeze(0);
         var baseScale = longSide is { } side ? (double)side / Math.Max(h, w) : 1.0;
         Tensor? sum = null;
-        foreach (var relative in scales ?? DefaultScales)
+        foreach (var relative in scales is { Length: > 0 } ? scales : DefaultScales)
         {
             var scale = relative * baseScale;
             var size = new[] { Math.Max(8, (long)Math.Round(h * scale)), Math.Max(8, (long)Math.Round(w * scale)) };

@@ -167,6 +167,12 @@ public sealed class HfplCommandTests : IDisposable
         var eval = Run(HfplDll, "eval", "--data", data, "--pred", Path.Combine(root, "infer", "pseudo_labels"), "--background-classes", "grass");
         Assert.True(eval.Code == 0, eval.Error);
 
+        // Without --scales: the four default scales (an absent option must not read as "no scale").
+        var defaults = Run(HfplDll, "infer", "--data", data, "--checkpoint", checkpoint, "--out", Path.Combine(root, "defaults"), "--no-cams");
+        Assert.True(defaults.Code == 0, defaults.Error);
+        using (var metrics = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "defaults", "metrics.json"))))
+            Assert.Equal([0.5, 1, 1.5, 2], metrics.RootElement.GetProperty("scales").EnumerateArray().Select(e => e.GetDouble()));
+
         // Read with every class as it is, the data has 6 classes and the checkpoint 5: one line, exit 1.
         var mismatch = Run(HfplDll, "infer", "--data", data, "--checkpoint", checkpoint, "--out", Path.Combine(root, "x"), "--background-classes", "none");
         Assert.Equal(1, mismatch.Code);
