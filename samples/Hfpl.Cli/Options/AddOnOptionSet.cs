@@ -11,7 +11,9 @@ public sealed class AddOnOptionSet
     static readonly AddOnSettings Defaults = new();
 
     /// <summary>--is-lambda X.</summary>
-    public Option<double?> Lambda { get; } = OptionFactory.Double("--is-lambda", "importance sampling share of the classification loss", Defaults.Lambda, 0, 1);
+    public Option<double?> Lambda { get; } = OptionFactory.Double("--is-lambda",
+        $"importance sampling share of the classification loss (default {PhotographLambda} with --data: on MSRC photographs importance sampling " +
+        $"cost mIoU, see samples/README.md; {Defaults.Lambda} on the built-in data, the paper's)", null, 0, 1);
     /// <summary>--fsl-weight X.</summary>
     public Option<double?> Weight { get; } = OptionFactory.Double("--fsl-weight", "weight of the feature similarity loss (0 switches it off)", Defaults.FslWeight, 0, 1000);
     /// <summary>--fsl-sigma X|Npx|none.</summary>
@@ -28,9 +30,16 @@ public sealed class AddOnOptionSet
         "the FSL runs on the CAM logits upsampled by this factor (default with --data: output stride / 8, so that cells are the " +
         "paper's 8 pixels, 2 at stride 16; 1 on the built-in data)", null, 1, 16);
 
-    /// <summary>--is-mask-padding.</summary>
-    public Option<bool> MaskPadding { get; } = OptionFactory.Flag("--is-mask-padding",
-        "importance sampling never draws the padded cells of a crop (the paper draws every cell)");
+    /// <summary>--is-mask-padding [true|false].</summary>
+    public Option<bool?> MaskPadding { get; } = new("--is-mask-padding")
+    {
+        Description = "importance sampling never draws the padded cells of a crop (default: true with --data, false on the built-in data; " +
+                      "the paper draws every cell)",
+        Arity = System.CommandLine.ArgumentArity.ZeroOrOne,
+    };
+
+    /// <summary>λ with --data: 0, the winner of the MSRC ranking in samples/README.md.</summary>
+    public const double PhotographLambda = 0;
 
     /// <summary>σ with --data: the paper's 40 pixels (5 cells of 8 pixels).</summary>
     public const string PhotographSigma = "40px";
@@ -60,13 +69,13 @@ public sealed class AddOnOptionSet
         else if (Number(text) is { } cells && cells >= 1e-3 && cells <= 1e6) sigma = cells;
         else throw new UsageException($"{command}: --fsl-sigma must be a positive number of cells, a number of pixels such as 40px, or none, got '{text}'");
         return new AddOnSettings(
-            Lambda: result.GetValue(Lambda)!.Value,
+            Lambda: result.GetValue(Lambda) ?? (synthetic ? Defaults.Lambda : PhotographLambda),
             FslWeight: result.GetValue(Weight)!.Value,
             Sigma: sigma,
             WindowRadius: result.GetValue(Window),
             Features: result.GetValue(Features) == "area" ? FeatureResize.Area : FeatureResize.Bilinear,
             GridFactor: factor,
-            MaskSampling: result.GetValue(MaskPadding));
+            MaskSampling: result.GetValue(MaskPadding) ?? !synthetic);
     }
 
     static double? Number(string text) =>

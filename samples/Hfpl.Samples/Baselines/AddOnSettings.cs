@@ -23,5 +23,5 @@ public sealed record AddOnSettings(double Lambda = 0.2, double FslWeight = 1.0, 
         FormattableString.Invariant($"lambda {Lambda}, FSL weight {FslWeight}, sigma {(Sigma is { } s ? s.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none")}") +
         (WindowRadius is { } r ? $", window {r}" : "") + (Samples != 10 ? $", S {Samples}" : "") +
         (Features != Hfpl.Losses.FeatureResize.Bilinear ? $", {Features.ToString().ToLowerInvariant()} features" : "") +
-        (GridFactor != 1 ? $", FSL grid x{GridFactor}" : "") + (MaskSampling ? ", no samples from padding" : "");
+        (GridFactor != 1 ? $", FSL grid x{GridFactor}" : "") + (MaskSampling && Lambda > 0 ? ", no samples from padding" : "");
 }
