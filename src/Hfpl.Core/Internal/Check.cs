@@ -107,4 +107,18 @@ internal static class Check
         if (!(value >= min && value <= max))
             throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [{min}, {max}].");
     }
+
+    /// <summary>
+    /// A cell mask <c>(B, 1, h, w)</c> for <paramref name="reference"/> <c>(B, C, h, w)</c>: finite, non-negative, on its device,
+    /// with its batch and grid (the FSL's pair weights and the importance sampling draw use the same form).
+    /// </summary>
+    public static void CellMask(Tensor mask, Tensor reference, string referenceName, string name = "mask")
+    {
+        Map(mask, 4, name, "(B, 1, h, w)");
+        SameDevice(reference, mask, name);
+        if (mask.shape[1] != 1) throw new ArgumentException($"{name} must have shape (B, 1, h, w), got {Shape(mask)}.", name);
+        SameBatchAndGrid(reference, referenceName, mask, name);
+        using var scope = torch.NewDisposeScope();
+        if (!(mask.min().to(ScalarType.Float64).item<double>() >= 0)) throw new ArgumentException($"{name} must not be negative.", name);
+    }
 }

@@ -107,12 +107,8 @@ public static partial class hfpl
                 $"logits must have a background channel and at least one foreground channel (C >= 2) when hasBackground is true, got {Check.Shape(logits)}.",
                 nameof(logits));
         if (mask is null) return;
-        Check.Map(mask, 4, nameof(mask), "(B, 1, h, w)");
-        Check.SameDevice(logits, mask, nameof(mask));
-        if (mask.shape[1] != 1) throw new ArgumentException($"mask must have shape (B, 1, h, w), got {Check.Shape(mask)}.", nameof(mask));
-        Check.SameBatchAndGrid(logits, nameof(logits), mask, nameof(mask));
+        Check.CellMask(mask, logits, nameof(logits));
         using var scope = torch.NewDisposeScope();
-        if (!(mask.min().to(ScalarType.Float64).item<double>() >= 0)) throw new ArgumentException("mask must not be negative.", nameof(mask));
         if (!(mask.flatten(1).sum(1).min().to(ScalarType.Float64).item<double>() > 0))
             throw new ArgumentException("mask must have a positive cell in every image.", nameof(mask));
     }

@@ -78,15 +78,7 @@ namespace Hfpl.Losses
                 "divide an image in 0..255 by 255, and de-normalise a normalised one (feature_similarity_inputs does both).", nameof(features));
         }
 
-        static void CheckMask(Tensor mask, Tensor predictions)
-        {
-            Check.Map(mask, 4, nameof(mask), "(B, 1, h, w)");
-            Check.SameDevice(predictions, mask, nameof(mask));
-            if (mask.shape[1] != 1) throw new ArgumentException($"mask must have shape (B, 1, h, w), got {Check.Shape(mask)}.", nameof(mask));
-            Check.SameBatchAndGrid(predictions, nameof(predictions), mask, nameof(mask));
-            using var scope = torch.NewDisposeScope();
-            if (!(mask.min().to(ScalarType.Float64).item<double>() >= 0)) throw new ArgumentException("mask must not be negative.", nameof(mask));
-        }
+        static void CheckMask(Tensor mask, Tensor predictions) => Check.CellMask(mask, predictions, nameof(predictions));
 
         /// <summary>Creates a <see cref="Modules.FeatureSimilarityLoss"/>; parameters as in <see cref="feature_similarity_loss"/>.</summary>
         /// <param name="posterior">Binomial (default) or multinomial.</param>
