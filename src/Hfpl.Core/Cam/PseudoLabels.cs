@@ -29,12 +29,25 @@ public static partial class hfpl
             throw new ArgumentOutOfRangeException(nameof(backgroundThreshold), t, "backgroundThreshold must be finite.");
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
+        // Scalars are created and disposed here, not by implicit conversion: an implicitly converted Scalar is freed by the
+        // finalizer, and under garbage-collection pressure libtorch was seen reading a freed one ("Expected false to be true",
+        // from Scalar::toFloat in masked_fill) after hundreds of calls.
+        using var negativeInfinity = double.NegativeInfinity.ToScalar();
         var absent = labels.to(cams.device).eq(0).unsqueeze(-1).unsqueeze(-1);
-        var scores = cams.masked_fill(absent, double.NegativeInfinity);
+        var scores = cams.masked_fill(absent, negativeInfinity);
         var (best, index) = scores.max(1);
-        Tensor result = backgroundThreshold is { } threshold
-            ? torch.where(best > threshold, index + 1, torch.zeros_like(index))
-            : torch.where(best > double.NegativeInfinity, index, torch.full_like(index, IgnoreIndex));
+        using var one = 1.ToScalar();
+        Tensor result;
+        if (backgroundThreshold is { } threshold)
+        {
+            using var cut = threshold.ToScalar();
+            result = torch.where(best.gt(cut), index.add(one), torch.zeros_like(index));
+        }
+        else
+        {
+            using var ignore = IgnoreIndex.ToScalar();
+            result = torch.where(best.gt(negativeInfinity), index, torch.full_like(index, ignore));
+        }
         return result.MoveToOuterDisposeScope();
     }
 }
