@@ -57,8 +57,10 @@ public sealed class HfplAddOn : nn.Module
     public (Tensor Classification, Tensor FeatureSimilarity) forward(Tensor images, Tensor logits, Tensor pooledLogits, Tensor labels, Tensor? valid = null)
     {
         using var scope = NewDisposeScope();
-        var cells = valid is null ? null : nn.functional.adaptive_avg_pool2d(valid, [logits.shape[2], logits.shape[3]]);
-        var sampled = maskSampling && cells is not null ? pool.forward(logits, cells) : pool.call(logits);
+        // The sampling mask is pooled only when it is used; the FSL's mask below is pooled to its own (possibly finer) grid.
+        var sampled = maskSampling && valid is not null
+            ? pool.forward(logits, nn.functional.adaptive_avg_pool2d(valid, [logits.shape[2], logits.shape[3]]))
+            : pool.call(logits);
         var classificationLoss = classification.call(pooledLogits, sampled, labels);
         var grid = losses.upsample_cam_grid(logits, gridFactor);
         var features = losses.feature_similarity_features(images, grid.shape[2], grid.shape[3], featureResize);
