@@ -17,7 +17,7 @@ public static class HfplCli
     public static RootCommand Build()
     {
         var root = new RootCommand("hfpl - train CAM baselines with and without the Hfpl add-on (\"++\") and compare their pseudo-labels");
-        foreach (var command in new[] { DemoCommand.Create(), TrainCommand.Create(), InferCommand.Create(), EvalCommand.Create(), CheckCommand.Create() })
+        foreach (var command in new[] { DemoCommand.Create(), TrainCommand.Create(), InferCommand.Create(), EvalCommand.Create(), ReportCommand.Create(), CheckCommand.Create() })
             root.Subcommands.Add(command);
         return root;
     }

@@ -58,12 +58,39 @@ public sealed class HfplCommandTests : IDisposable
     [Fact]
     public void Every_command_has_help()
     {
-        foreach (var command in new[] { "demo", "train", "infer", "eval", "check" })
+        foreach (var command in new[] { "demo", "train", "infer", "eval", "report", "check" })
         {
             var (code, output, _) = Run(HfplDll, command, "--help");
             Assert.Equal(0, code);
             Assert.Contains($"hfpl {command}", output);
         }
+    }
+
+    [Fact]
+    public void Report_merges_comparison_files_and_names_a_bad_one_in_one_line()
+    {
+        var folder = Directory.CreateTempSubdirectory("hfpl-report-cli-").FullName;
+        temporary.Add(folder);
+        var all = Experiments.ComparisonReportTests.FourVariants(0, 1);
+        var cam = Experiments.ComparisonReportTests.Write(folder, "cam", all.Where(r => r.Spec.Baseline == "cam").ToList());
+        var seam = Experiments.ComparisonReportTests.Write(folder, "seam", all.Where(r => r.Spec.Baseline == "seam").ToList());
+        var output = Path.Combine(folder, "report");
+        var (code, text, error) = Run(HfplDll, "report", cam, seam, "--out", output);
+        Assert.True(code == 0, error);
+        Assert.Contains("CAM++ - CAM", text);
+        Assert.Contains("SEAM++ - SEAM", text);
+        Assert.Contains("8 runs from 2 files", text);
+        Assert.True(new FileInfo(Path.Combine(output, "miou_vs_threshold.png")).Length > 1000);
+        Assert.Equal(text.Split('\n')[..7], File.ReadAllText(Path.Combine(output, "table.txt")).Split('\n')[..7]);
+
+        var missing = Path.Combine(folder, "nothing", "comparison.json");
+        (code, text, error) = Run(HfplDll, "report", cam, missing);
+        Assert.Equal(1, code);
+        Assert.Equal("", text);
+        Assert.Equal($"hfpl: No comparison file '{missing}' (hfpl demo writes OUT/comparison.json).", error.Trim());
+        (code, _, error) = Run(HfplDll, "report", cam, cam);
+        Assert.Equal(1, code);
+        Assert.Contains("CAM seed 0 is in more than one file", Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Hfpl.Evaluation;
+using Hfpl.Samples.Data;
 using Hfpl.Samples.Experiments;
 using Hfpl.Samples.Inference;
 using Hfpl.Samples.Training;
@@ -10,21 +11,39 @@ public class ComparisonReportTests
     static VariantResult Result(string baseline, bool addOn, int seed, double miou, double contour, double[] curve) =>
         new(new ModelSpec(baseline, addOn, "small", 8, 2, seed), seed,
             new TrainingReport(new Dictionary<string, double>(), new Dictionary<string, double>(), TimeSpan.Zero),
-            new PseudoLabelReport(miou, 0.1, 0.1, curve.Select((v, i) => new ThresholdPoint(i * 0.1, v)).ToList(), [miou], new ContourScores(contour, contour / 2), null, 0, 1, 1),
+            new PseudoLabelReport(miou, 0.1, 0.1, curve.Select((v, i) => new ThresholdPoint(i * 0.1, v)).ToList(), [miou], new ContourScores(contour, contour / 2),
+                new ContourScores(contour + 0.1, contour / 3), 1, 1, 1),
             TimeSpan.Zero);
+
+    static readonly DatasetInfo Info = new("toy", ["background", "thing"], hasBackground: true);
+
+    /// <summary>CAM, CAM++, SEAM, SEAM++ per seed, with made-up scores.</summary>
+    internal static List<VariantResult> FourVariants(params int[] seeds)
+    {
+        double[] curve = [0.1, 0.2, 0.3];
+        var results = new List<VariantResult>();
+        foreach (var seed in seeds)
+        {
+            results.Add(Result("cam", false, seed, 0.50 + 0.01 * seed, 0.30, curve));
+            results.Add(Result("cam", true, seed, 0.55 + 0.03 * seed, 0.40, curve));
+            results.Add(Result("seam", false, seed, 0.60, 0.35, [0.3, 0.2, 0.1]));
+            results.Add(Result("seam", true, seed, 0.58, 0.45, curve));
+        }
+        return results;
+    }
+
+    /// <summary>Writes <paramref name="runs"/> as FOLDER/NAME/comparison.json and returns its path.</summary>
+    internal static string Write(string folder, string name, IReadOnlyList<VariantResult> runs, DatasetInfo? info = null)
+    {
+        var path = Path.Combine(folder, name, "comparison.json");
+        ComparisonReport.WriteJson(path, runs, info ?? Info, 3, new ComparisonSettings { Seeds = runs.Select(r => r.Seed).Distinct().ToList() });
+        return path;
+    }
 
     [Fact]
     public void Two_baselines_get_one_paired_difference_row_each_and_one_plot_with_four_curves()
     {
-        double[] curve = [0.1, 0.2, 0.3];
-        var results = new List<VariantResult>();
-        foreach (var seed in new[] { 0, 1 })
-        {
-            results.Add(Result("cam", false, seed, 0.50 + 0.01 * seed, 0.30, curve));
-            results.Add(Result("cam", true, seed, 0.55 + 0.03 * seed, 0.40, curve));
-            results.Add(Result("seam", false, seed, 0.60, 0.35, curve));
-            results.Add(Result("seam", true, seed, 0.58, 0.45, curve));
-        }
+        var results = FourVariants(0, 1);
         var lines = ComparisonReport.Table(results).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(7, lines.Length); // header, four variants, two differences
         var camDifference = Assert.Single(lines, l => l.StartsWith("CAM++ - CAM"));
@@ -38,6 +57,71 @@ public class ComparisonReportTests
         {
             Assert.True(ComparisonReport.WriteCurvePlot(Path.Combine(folder, "curves.png"), results, "four"));
             Assert.True(new FileInfo(Path.Combine(folder, "curves.png")).Length > 1000);
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
+    public void Comparison_files_read_back_to_the_same_table_and_curves()
+    {
+        var folder = Directory.CreateTempSubdirectory("hfpl-report-").FullName;
+        try
+        {
+            var results = FourVariants(0, 1, 2);
+            var (dataset, runs) = ComparisonFile.Read(Write(folder, "all", results));
+            Assert.Equal("toy", dataset);
+            Assert.Equal(ComparisonReport.Table(results), ComparisonReport.Table(runs));
+            Assert.Equal(results.Select(r => (r.Spec, r.Seed)), runs.Select(r => (r.Spec, r.Seed)));
+            Assert.Equal(results.SelectMany(r => r.Evaluation.Curve), runs.SelectMany(r => r.Evaluation.Curve));
+            Assert.Equal(results.Select(r => r.Evaluation.PreciseContourF), runs.Select(r => r.Evaluation.PreciseContourF));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
+    public void Runs_of_separate_demos_merge_into_the_table_of_one_demo()
+    {
+        var folder = Directory.CreateTempSubdirectory("hfpl-report-").FullName;
+        try
+        {
+            var all = FourVariants(0, 1, 2);
+            // CAM and SEAM in separate commands, and seed 0 apart from seeds 1 and 2.
+            string[] paths =
+            [
+                Write(folder, "cam0", all.Where(r => r.Spec.Baseline == "cam" && r.Seed == 0).ToList()),
+                Write(folder, "cam12", all.Where(r => r.Spec.Baseline == "cam" && r.Seed > 0).ToList()),
+                Write(folder, "seam", all.Where(r => r.Spec.Baseline == "seam").ToList()),
+            ];
+            var merged = ComparisonFile.Merge(paths);
+            var expected = ComparisonReport.Table(all).Split('\n').Order();
+            Assert.Equal(expected, ComparisonReport.Table(merged).Split('\n').Order());
+            Assert.Contains("CAM++ - CAM", ComparisonReport.Table(merged));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
+    public void Merging_refuses_repeated_runs_unpaired_seeds_other_datasets_and_other_files()
+    {
+        var folder = Directory.CreateTempSubdirectory("hfpl-report-").FullName;
+        try
+        {
+            var all = FourVariants(0, 1);
+            var first = Write(folder, "a", all);
+            var repeated = Assert.Throws<InvalidDataException>(() => ComparisonFile.Merge([first, Write(folder, "b", all.Where(r => r.Seed == 1).ToList())]));
+            Assert.Contains("CAM seed 1 is in more than one file", repeated.Message);
+            var unpaired = Assert.Throws<InvalidDataException>(() => ComparisonFile.Merge([Write(folder, "c", all.Where(r => !(r.Spec.Baseline == "seam" && r.Spec.AddOn && r.Seed == 1)).ToList())]));
+            Assert.Contains("SEAM and SEAM++ were run with different seeds (0,1 vs 0)", unpaired.Message);
+            var other = Write(folder, "d", FourVariants(5), new DatasetInfo("other", ["background", "thing"], hasBackground: true));
+            Assert.Contains("different datasets", Assert.Throws<InvalidDataException>(() => ComparisonFile.Merge([first, other])).Message);
+            var notComparison = Path.Combine(folder, "metrics.json");
+            File.WriteAllText(notComparison, "{\"images\": 3}");
+            var wrong = Assert.Throws<InvalidDataException>(() => ComparisonFile.Read(notComparison));
+            Assert.Contains(notComparison, wrong.Message);
+            Assert.Contains("no 'dataset' field", wrong.Message);
+            File.WriteAllText(notComparison, "not json");
+            Assert.Contains(notComparison, Assert.Throws<InvalidDataException>(() => ComparisonFile.Read(notComparison)).Message);
+            Assert.Throws<FileNotFoundException>(() => ComparisonFile.Read(Path.Combine(folder, "none.json")));
         }
         finally { Directory.Delete(folder, recursive: true); }
     }

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Hfpl.Evaluation;
+using Hfpl.Samples.Inference;
+using Hfpl.Samples.Training;
+
+namespace Hfpl.Samples.Experiments;
+
+/// <summary>
+/// Reads back the runs of <c>comparison.json</c> files (<see cref="ComparisonReport.WriteJson"/>) so that comparisons run apart
+/// (one seed per session or per machine, CAM and SEAM in separate commands) are tabled and plotted together.
+/// </summary>
+public static class ComparisonFile
+{
+    /// <summary>The runs of one file: variant, seed, model description, scores, curve and timings (the losses are not read back).</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a <c>comparison.json</c>; the message names it and the missing field.</exception>
+    public static (string Dataset, IReadOnlyList<VariantResult> Runs) Read(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"No comparison file '{path}' (hfpl demo writes OUT/comparison.json).", path);
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            var root = document.RootElement;
+            var dataset = Field(root, "dataset").GetString() ?? throw new InvalidDataException("'dataset' is null");
+            var runs = Field(root, "runs").EnumerateArray().Select(run =>
+            {
+                var spec = Field(run, "model").Deserialize<ModelSpec>(MetricsJson.Options) ?? throw new InvalidDataException("a run's 'model' is null");
+                var report = Field(run, "report");
+                var training = new TrainingReport(new Dictionary<string, double>(), new Dictionary<string, double>(),
+                    TimeSpan.FromSeconds(Field(run, "trainingSeconds").GetDouble()));
+                return new VariantResult(spec, Field(run, "seed").GetInt32(), training, Report(report),
+                    TimeSpan.FromSeconds(Field(run, "inferenceSeconds").GetDouble()));
+            }).ToList();
+            if (runs.Count == 0) throw new InvalidDataException("it holds no runs");
+            return (dataset, runs);
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException or InvalidOperationException or FormatException or KeyNotFoundException)
+        {
+            throw new InvalidDataException($"{path}: not a comparison.json written by hfpl demo ({e.Message})", e);
+        }
+    }
+
+    /// <summary>
+    /// The runs of several files as one comparison. Every file must be of the same dataset, and a (variant, seed) pair may
+    /// appear only once; each baseline needs the same seeds with and without the add-on, so that differences are paired.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The files disagree on the dataset, repeat a run, or leave a difference unpaired; the message names the files.</exception>
+    public static IReadOnlyList<VariantResult> Merge(IReadOnlyList<string> paths)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(paths.Count, nameof(paths));
+        var files = paths.Select(p => (Path: p, Content: Read(p))).ToList();
+        if (files.Select(f => f.Content.Dataset).Distinct().Count() > 1)
+            throw new InvalidDataException("the comparison files are of different datasets: " +
+                                           string.Join(", ", files.Select(f => $"{f.Path} ({f.Content.Dataset})")));
+        var runs = files.SelectMany(f => f.Content.Runs.Select(r => (f.Path, Run: r))).ToList();
+        foreach (var repeated in runs.GroupBy(r => (r.Run.Spec.DisplayName, r.Run.Seed)).Where(g => g.Count() > 1))
+            throw new InvalidDataException($"{repeated.Key.DisplayName} seed {repeated.Key.Seed} is in more than one file: " +
+                                           string.Join(", ", repeated.Select(r => r.Path)));
+        foreach (var baseline in runs.GroupBy(r => r.Run.Spec.Baseline))
+        {
+            var seeds = baseline.GroupBy(r => r.Run.Spec.AddOn).Select(g => string.Join(",", g.Select(r => r.Run.Seed).Order())).Distinct().ToList();
+            if (seeds.Count > 1)
+                throw new InvalidDataException($"{baseline.Key.ToUpperInvariant()} and {baseline.Key.ToUpperInvariant()}++ were run with different seeds " +
+                                               $"({string.Join(" vs ", seeds)}), so their differences cannot be paired by seed");
+        }
+        return runs.Select(r => r.Run).ToList();
+    }
+
+    static PseudoLabelReport Report(JsonElement report)
+    {
+        static double? Optional(JsonElement e, string name) => Field(e, name).ValueKind == JsonValueKind.Null ? null : Field(e, name).GetDouble();
+        static ContourScores Scores(JsonElement e) => new(Field(e, "allClasses").GetDouble(), Field(e, "presentClasses").GetDouble());
+        var curve = Field(report, "curve").EnumerateArray().Select(p => new ThresholdPoint(Field(p, "threshold").GetDouble(), Field(p, "meanIoU").GetDouble())).ToList();
+        var classIoU = Field(report, "classIoU").EnumerateObject().Select(p => p.Value.ValueKind == JsonValueKind.Null ? double.NaN : p.Value.GetDouble()).ToArray();
+        var precise = Field(report, "preciseContourF");
+        return new PseudoLabelReport(Field(report, "meanIoU").GetDouble(), Optional(report, "bestThreshold"), Optional(report, "threshold"), curve, classIoU,
+            Scores(Field(report, "contourF")), precise.ValueKind == JsonValueKind.Null ? null : Scores(precise),
+            Field(report, "preciseImages").GetInt32(), Field(report, "scoredImages").GetInt32(), Field(report, "images").GetInt32());
+    }
+
+    static JsonElement Field(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value
+            : throw new InvalidDataException($"no '{name}' field");
+}
