@@ -33,6 +33,7 @@ public static class CamInference
         var batch = image.unsqueeze(0);
         var baseScale = longSide is { } side ? (double)side / Math.Max(h, w) : 1.0;
         Tensor? sum = null;
+        using var one = 1.ToScalar(); // explicit: an implicit Scalar (Tensor.add's own alpha) may be freed while libtorch reads it
         foreach (var relative in scales is { Length: > 0 } ? scales : DefaultScales)
         {
             var scale = relative * baseScale;
@@ -41,8 +42,8 @@ public static class CamInference
             var views = flip ? cat([input, input.flip(3)], 0) : input;
             var cams = functional.relu(model.InferenceCams(views));
             var upsampled = functional.interpolate(cams, [h, w], mode: InterpolationMode.Bilinear, align_corners: false);
-            var combined = flip ? upsampled[0] + upsampled[1].flip(2) : upsampled[0];
-            sum = sum is null ? combined : sum + combined;
+            var combined = flip ? upsampled[0].add(upsampled[1].flip(2), one) : upsampled[0];
+            sum = sum is null ? combined : sum.add(combined, one);
         }
         var masked = hfpl.mask_labels(sum!.unsqueeze(0), labels.to(sum.dtype).unsqueeze(0));
         return hfpl.max_norm(masked)[0].MoveToOuterDisposeScope();

@@ -13,7 +13,8 @@ public static partial class hfpl
     {
         Check.Map(foreground, 4, nameof(foreground), "(B, K, h, w)");
         using var scope = torch.NewDisposeScope();
-        return (1 - foreground.amax([1], keepdim: true)).MoveToOuterDisposeScope();
+        using var one = 1.ToScalar(); // explicit Scalars: see hfpl.pseudo_labels
+        return foreground.amax([1], keepdim: true).neg().add_(one, one).MoveToOuterDisposeScope();
     }
 
     /// <summary>

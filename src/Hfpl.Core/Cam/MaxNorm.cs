@@ -24,7 +24,9 @@ public static partial class hfpl
         var flat = positive.flatten(2);
         var min = flat.amin([2], keepdim: true).unsqueeze(-1);
         var max = flat.amax([2], keepdim: true).unsqueeze(-1);
-        var result = torch.nn.functional.relu(positive - min - 1e-5) / (max - min + 1e-5);
+        using var epsilon = 1e-5.ToScalar(); // explicit Scalars: see hfpl.pseudo_labels
+        using var one = 1.ToScalar();
+        var result = torch.nn.functional.relu((positive - min).sub(epsilon)) / (max - min).add(epsilon, one);
         return result.MoveToOuterDisposeScope();
     }
 }

@@ -158,7 +158,8 @@ public sealed class BackgroundThresholdSweep
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var hostCams = cams.detach().cpu().to_type(ScalarType.Float32).contiguous();
-        var hostLabels = imageLabels.detach().cpu().ne(0).contiguous();
+        using var zero = 0.ToScalar(); // explicit Scalars: see hfpl.pseudo_labels
+        var hostLabels = imageLabels.detach().cpu().ne(zero).contiguous();
         var g = LabelMaps.ToHost(groundTruth, groundTruth.dtype); // read in its own dtype: no conversion kernel
         var camValues = LabelMaps.HostSpan<float>(hostCams);
         var labelValues = LabelMaps.HostSpan<bool>(hostLabels);
@@ -275,7 +276,9 @@ public sealed class BackgroundThresholdSweep
 
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        if (!imageLabels.eq(0).logical_or(imageLabels.eq(1)).all().item<bool>())
+        using var zero = 0.ToScalar();
+        using var one = 1.ToScalar();
+        if (!imageLabels.eq(zero).logical_or(imageLabels.eq(one)).all().item<bool>())
             throw new ArgumentException("imageLabels must contain only 0 and 1.", nameof(imageLabels));
     }
 

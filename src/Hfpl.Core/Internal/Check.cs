@@ -71,7 +71,9 @@ internal static class Check
                 $"{name} must have shape (B, K) = [{batch}, {classes}], got {Shape(labels)}.", name);
         using var _ = torch.NewDisposeScope();
         using var __ = torch.no_grad();
-        if (!labels.eq(0).logical_or(labels.eq(1)).all().item<bool>())
+        using var zero = 0.ToScalar(); // explicit Scalars: see hfpl.pseudo_labels
+        using var one = 1.ToScalar();
+        if (!labels.eq(zero).logical_or(labels.eq(one)).all().item<bool>())
             throw new ArgumentException($"{name} must contain only 0 and 1.", name);
     }
 

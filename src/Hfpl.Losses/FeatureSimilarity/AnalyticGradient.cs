@@ -19,6 +19,7 @@ internal static class AnalyticGradient
         if (!input.requires_grad || !torch.is_grad_enabled()) return value.alias();
         using var scope = torch.NewDisposeScope();
         var linear = (input * gradient).sum();
-        return (value + (linear - linear.detach())).MoveToOuterDisposeScope();
+        using var one = 1.ToScalar(); // explicit Scalars: see hfpl.pseudo_labels
+        return value.add(linear - linear.detach(), one).MoveToOuterDisposeScope();
     }
 }

@@ -35,6 +35,13 @@ internal static class ExactPairwiseKernel
         // The general path holds (rows x n x Cy) differences, so its blocks are Cy times thinner.
         var rowsPerBlock = Math.Clamp(BlockElements / (w * n * (fastPath ? 1 : cy)), 1, h);
 
+        // Explicit Scalars (see hfpl.pseudo_labels): an implicitly converted one may be freed while libtorch still reads it.
+        var factor = p.Posterior == Posterior.Binomial ? 1.0 : 2.0;
+        using var one = 1.ToScalar();
+        using var two = 2.0.ToScalar();
+        using var flat = (1.0 / n).ToScalar();
+        using var valueFactor = factor.ToScalar();
+        using var gradientFactor = (2 * factor).ToScalar();
         var value = torch.zeros([], predictions.dtype, predictions.device);
         var gradient = torch.empty([batch, n, cy], predictions.dtype, predictions.device);
         for (long b = 0; b < batch; b++)
@@ -59,7 +66,7 @@ internal static class ExactPairwiseKernel
                 {
                     pairs = torch.cdist(f.narrow(0, i0, i1 - i0), f, p.Px, compute_mode.donot_use_mm_for_euclid_dist);
                     ColourEdgeWeight.FromDistancesInPlace(pairs, divisor, p);
-                    if (rowKernel is null) pairs.mul_(1.0 / n);
+                    if (rowKernel is null) pairs.mul_(flat);
                     else pairs.view(rows, w, h, w).mul_(rowKernel.narrow(0, r0, rows).view(rows, 1, h, 1)).mul_(columnKernel!.view(1, w, 1, w));
                 }
                 if (cellWeights is not null) pairs.mul_(cellWeights.narrow(0, i0, i1 - i0).unsqueeze(1)).mul_(cellWeights.unsqueeze(0));
@@ -70,18 +77,17 @@ internal static class ExactPairwiseKernel
                 {
                     // G_i = d_i u_i - (A u)_i; binomial value = sum_i u_i.G_i, gradient 2 G; multinomial (no 0.5) twice both.
                     var g = (ui * pairs.sum(1, keepdim: true)).sub_(pairs.mm(u));
-                    var factor = p.Posterior == Posterior.Binomial ? 1.0 : 2.0;
-                    blockValue = (ui * g).sum().mul_(factor);
-                    blockGradient = g.mul_(2 * factor);
+                    blockValue = (ui * g).sum().mul_(valueFactor);
+                    blockGradient = g.mul_(gradientFactor);
                 }
                 else
                 {
                     var difference = ui.unsqueeze(1) - u.unsqueeze(0);                   // (rows*w, n, Cy)
                     blockValue = (pairs * PredictionDistance.Value(difference, 2, p)).sum();
                     // Row i's derivative counts both ordered pairs (i, j) and (j, i): A is symmetric, d_y even.
-                    blockGradient = (pairs.unsqueeze(2) * PredictionDistance.Derivative(difference, 2, p)).sum(1).mul_(2.0);
+                    blockGradient = (pairs.unsqueeze(2) * PredictionDistance.Derivative(difference, 2, p)).sum(1).mul_(two);
                 }
-                value.add_(blockValue);
+                value.add_(blockValue, one);
                 gradient[b].narrow(0, i0, i1 - i0).copy_(blockGradient);
             }
         }

@@ -34,7 +34,9 @@ public static partial class losses
             FeatureResize.Area => nn.functional.adaptive_avg_pool2d(images.detach(), [height, width]),
             _ => throw new ArgumentOutOfRangeException(nameof(resize), resize, "resize must be Bilinear or Area."),
         };
-        return resized.clamp_(0, 1).MoveToOuterDisposeScope();
+        using var zero = 0.ToScalar(); // explicit Scalars: see hfpl.pseudo_labels
+        using var one = 1.ToScalar();
+        return resized.clamp_(zero, one).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -52,13 +52,15 @@ namespace Hfpl.Losses
 
             using var scope = torch.NewDisposeScope();
             CheckColourRange(features);
-            var f = features.detach().to(predictions.dtype).clamp(0, 1);
+            using var zero = 0.ToScalar(); // explicit Scalars: see hfpl.pseudo_labels
+            using var one = 1.ToScalar();
+            var f = features.detach().to(predictions.dtype).clamp(zero, one);
             var u = predictions.detach();
             var m = mask?.detach().to(predictions.dtype);
             var (sum, gradient) = windowRadius is not { } radius ? ExactPairwiseKernel.Compute(f, u, parameters, m)
                 : FusedWindowedKernel.Supports(f, parameters) ? FusedWindowedKernel.Compute(f, u, radius, parameters, m)
                 : WindowedPairwiseKernel.Compute(f, u, radius, parameters, m);
-            var scale = -1.0 / (predictions.shape[0] * predictions.shape[2] * predictions.shape[3]);
+            using var scale = (-1.0 / (predictions.shape[0] * predictions.shape[2] * predictions.shape[3])).ToScalar();
             return AnalyticGradient.Attach(sum.mul_(scale), predictions, gradient.mul_(scale)).MoveToOuterDisposeScope();
         }
 
@@ -151,7 +153,9 @@ namespace Hfpl.Losses.Modules
         {
             using var scope = torch.NewDisposeScope();
             var loss = losses.feature_similarity_loss(features, predictions, Posterior, Mu, Sigma, Px, Py, WindowRadius, mask);
-            return (Weight == 1.0 ? loss : loss * Weight).MoveToOuterDisposeScope();
+            if (Weight == 1.0) return loss.MoveToOuterDisposeScope();
+            using var weight = Weight.ToScalar(); // explicit Scalars: see hfpl.pseudo_labels
+            return (loss * weight).MoveToOuterDisposeScope();
         }
     }
 }

@@ -49,7 +49,9 @@ namespace Hfpl.Losses
                     $"pooledLogits must have shape (B, K) = [{samples.shape[0]}, {samples.shape[1]}], got {Check.Shape(pooledLogits)}.",
                     nameof(pooledLogits));
             var pooled = nn.functional.binary_cross_entropy_with_logits(pooledLogits, labels.to(pooledLogits.dtype, pooledLogits.device));
-            return ((1 - lambda) * pooled + lambda * sampled).MoveToOuterDisposeScope();
+            using var pooledWeight = (1 - lambda).ToScalar(); // explicit Scalars: see hfpl.pseudo_labels
+            using var sampledWeight = lambda.ToScalar();
+            return pooled.mul(pooledWeight).add_(sampled, sampledWeight).MoveToOuterDisposeScope();
         }
 
         /// <summary>Creates an <see cref="Modules.ImportanceSamplingLoss"/>.</summary>
