@@ -1,3 +1,4 @@
+using TorchSharp;
 using Hfpl.Samples.Baselines;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;

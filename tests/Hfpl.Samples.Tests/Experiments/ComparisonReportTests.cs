@@ -6,8 +6,13 @@ using Hfpl.Samples.Training;
 
 namespace Hfpl.Samples.Tests.Experiments;
 
-public class ComparisonReportTests
+public sealed class ComparisonReportTests : IDisposable
 {
+    // xUnit makes one instance per test: each test gets its own folder.
+    readonly string folder = Directory.CreateTempSubdirectory("hfpl-report-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
     static VariantResult Result(string baseline, bool addOn, int seed, double miou, double contour, double[] curve) =>
         new(new ModelSpec(baseline, addOn, "small", 8, 2, seed), seed,
             new TrainingReport(new Dictionary<string, double>(), new Dictionary<string, double>(), TimeSpan.Zero),
@@ -52,77 +57,57 @@ public class ComparisonReportTests
         var seamDifference = Assert.Single(lines, l => l.StartsWith("SEAM++ - SEAM"));
         Assert.Contains("-2.00 ± 0.00", seamDifference);
 
-        var folder = Directory.CreateTempSubdirectory("hfpl-report-").FullName;
-        try
-        {
-            Assert.True(ComparisonReport.WriteCurvePlot(Path.Combine(folder, "curves.png"), results, "four"));
-            Assert.True(new FileInfo(Path.Combine(folder, "curves.png")).Length > 1000);
-        }
-        finally { Directory.Delete(folder, recursive: true); }
+        Assert.True(ComparisonReport.WriteCurvePlot(Path.Combine(folder, "curves.png"), results, "four"));
+        Assert.True(new FileInfo(Path.Combine(folder, "curves.png")).Length > 1000);
     }
 
     [Fact]
     public void Comparison_files_read_back_to_the_same_table_and_curves()
     {
-        var folder = Directory.CreateTempSubdirectory("hfpl-report-").FullName;
-        try
-        {
-            var results = FourVariants(0, 1, 2);
-            var (dataset, runs) = ComparisonFile.Read(Write(folder, "all", results));
-            Assert.Equal("toy", dataset);
-            Assert.Equal(ComparisonReport.Table(results), ComparisonReport.Table(runs));
-            Assert.Equal(results.Select(r => (r.Spec, r.Seed)), runs.Select(r => (r.Spec, r.Seed)));
-            Assert.Equal(results.SelectMany(r => r.Evaluation.Curve), runs.SelectMany(r => r.Evaluation.Curve));
-            Assert.Equal(results.Select(r => r.Evaluation.PreciseContourF), runs.Select(r => r.Evaluation.PreciseContourF));
-        }
-        finally { Directory.Delete(folder, recursive: true); }
+        var results = FourVariants(0, 1, 2);
+        var (dataset, runs) = ComparisonFile.Read(Write(folder, "all", results));
+        Assert.Equal("toy", dataset);
+        Assert.Equal(ComparisonReport.Table(results), ComparisonReport.Table(runs));
+        Assert.Equal(results.Select(r => (r.Spec, r.Seed)), runs.Select(r => (r.Spec, r.Seed)));
+        Assert.Equal(results.SelectMany(r => r.Evaluation.Curve), runs.SelectMany(r => r.Evaluation.Curve));
+        Assert.Equal(results.Select(r => r.Evaluation.PreciseContourF), runs.Select(r => r.Evaluation.PreciseContourF));
     }
 
     [Fact]
     public void Runs_of_separate_demos_merge_into_the_table_of_one_demo()
     {
-        var folder = Directory.CreateTempSubdirectory("hfpl-report-").FullName;
-        try
-        {
-            var all = FourVariants(0, 1, 2);
-            // CAM and SEAM in separate commands, and seed 0 apart from seeds 1 and 2.
-            string[] paths =
-            [
-                Write(folder, "cam0", all.Where(r => r.Spec.Baseline == "cam" && r.Seed == 0).ToList()),
-                Write(folder, "cam12", all.Where(r => r.Spec.Baseline == "cam" && r.Seed > 0).ToList()),
-                Write(folder, "seam", all.Where(r => r.Spec.Baseline == "seam").ToList()),
-            ];
-            var merged = ComparisonFile.Merge(paths);
-            var expected = ComparisonReport.Table(all).Split('\n').Order();
-            Assert.Equal(expected, ComparisonReport.Table(merged).Split('\n').Order());
-            Assert.Contains("CAM++ - CAM", ComparisonReport.Table(merged));
-        }
-        finally { Directory.Delete(folder, recursive: true); }
+        var all = FourVariants(0, 1, 2);
+        // CAM and SEAM in separate commands, and seed 0 apart from seeds 1 and 2.
+        string[] paths =
+        [
+            Write(folder, "cam0", all.Where(r => r.Spec.Baseline == "cam" && r.Seed == 0).ToList()),
+            Write(folder, "cam12", all.Where(r => r.Spec.Baseline == "cam" && r.Seed > 0).ToList()),
+            Write(folder, "seam", all.Where(r => r.Spec.Baseline == "seam").ToList()),
+        ];
+        var merged = ComparisonFile.Merge(paths);
+        var expected = ComparisonReport.Table(all).Split('\n').Order();
+        Assert.Equal(expected, ComparisonReport.Table(merged).Split('\n').Order());
+        Assert.Contains("CAM++ - CAM", ComparisonReport.Table(merged));
     }
 
     [Fact]
     public void Merging_refuses_repeated_runs_unpaired_seeds_other_datasets_and_other_files()
     {
-        var folder = Directory.CreateTempSubdirectory("hfpl-report-").FullName;
-        try
-        {
-            var all = FourVariants(0, 1);
-            var first = Write(folder, "a", all);
-            var repeated = Assert.Throws<InvalidDataException>(() => ComparisonFile.Merge([first, Write(folder, "b", all.Where(r => r.Seed == 1).ToList())]));
-            Assert.Contains("CAM seed 1 is in more than one file", repeated.Message);
-            var unpaired = Assert.Throws<InvalidDataException>(() => ComparisonFile.Merge([Write(folder, "c", all.Where(r => !(r.Spec.Baseline == "seam" && r.Spec.AddOn && r.Seed == 1)).ToList())]));
-            Assert.Contains("SEAM and SEAM++ were run with different seeds (0,1 vs 0)", unpaired.Message);
-            var other = Write(folder, "d", FourVariants(5), new DatasetInfo("other", ["background", "thing"], hasBackground: true));
-            Assert.Contains("different datasets", Assert.Throws<InvalidDataException>(() => ComparisonFile.Merge([first, other])).Message);
-            var notComparison = Path.Combine(folder, "metrics.json");
-            File.WriteAllText(notComparison, "{\"images\": 3}");
-            var wrong = Assert.Throws<InvalidDataException>(() => ComparisonFile.Read(notComparison));
-            Assert.Contains(notComparison, wrong.Message);
-            Assert.Contains("no 'dataset' field", wrong.Message);
-            File.WriteAllText(notComparison, "not json");
-            Assert.Contains(notComparison, Assert.Throws<InvalidDataException>(() => ComparisonFile.Read(notComparison)).Message);
-            Assert.Throws<FileNotFoundException>(() => ComparisonFile.Read(Path.Combine(folder, "none.json")));
-        }
-        finally { Directory.Delete(folder, recursive: true); }
+        var all = FourVariants(0, 1);
+        var first = Write(folder, "a", all);
+        var repeated = Assert.Throws<InvalidDataException>(() => ComparisonFile.Merge([first, Write(folder, "b", all.Where(r => r.Seed == 1).ToList())]));
+        Assert.Contains("CAM seed 1 is in more than one file", repeated.Message);
+        var unpaired = Assert.Throws<InvalidDataException>(() => ComparisonFile.Merge([Write(folder, "c", all.Where(r => !(r.Spec.Baseline == "seam" && r.Spec.AddOn && r.Seed == 1)).ToList())]));
+        Assert.Contains("SEAM and SEAM++ were run with different seeds (0,1 vs 0)", unpaired.Message);
+        var other = Write(folder, "d", FourVariants(5), new DatasetInfo("other", ["background", "thing"], hasBackground: true));
+        Assert.Contains("different datasets", Assert.Throws<InvalidDataException>(() => ComparisonFile.Merge([first, other])).Message);
+        var notComparison = Path.Combine(folder, "metrics.json");
+        File.WriteAllText(notComparison, "{\"images\": 3}");
+        var wrong = Assert.Throws<InvalidDataException>(() => ComparisonFile.Read(notComparison));
+        Assert.Contains(notComparison, wrong.Message);
+        Assert.Contains("no 'dataset' field", wrong.Message);
+        File.WriteAllText(notComparison, "not json");
+        Assert.Contains(notComparison, Assert.Throws<InvalidDataException>(() => ComparisonFile.Read(notComparison)).Message);
+        Assert.Throws<FileNotFoundException>(() => ComparisonFile.Read(Path.Combine(folder, "none.json")));
     }
 }
