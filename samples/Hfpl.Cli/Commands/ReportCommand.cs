@@ -19,12 +19,11 @@ public static class ReportCommand
         command.SetAction(result =>
         {
             var paths = result.GetValue(files)!;
-            var runs = ComparisonFile.Merge(paths);
+            var (dataset, runs) = ComparisonFile.Merge(paths);
             var folder = result.GetValue(output)!;
             Directory.CreateDirectory(folder);
             var table = ComparisonReport.Table(runs);
             File.WriteAllText(Path.Combine(folder, "table.txt"), table);
-            var dataset = ComparisonFile.Read(paths[0]).Dataset;
             var plot = Path.Combine(folder, "miou_vs_threshold.png");
             var plotted = ComparisonReport.WriteCurvePlot(plot, runs, $"{dataset}: pseudo-label mIoU");
             Console.Write(table);

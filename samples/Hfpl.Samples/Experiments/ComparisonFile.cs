@@ -44,8 +44,9 @@ public static class ComparisonFile
     /// The runs of several files as one comparison. Every file must be of the same dataset, and a (variant, seed) pair may
     /// appear only once; each baseline needs the same seeds with and without the add-on, so that differences are paired.
     /// </summary>
+    /// <returns>The dataset's name and every run.</returns>
     /// <exception cref="InvalidDataException">The files disagree on the dataset, repeat a run, or leave a difference unpaired; the message names the files.</exception>
-    public static IReadOnlyList<VariantResult> Merge(IReadOnlyList<string> paths)
+    public static (string Dataset, IReadOnlyList<VariantResult> Runs) Merge(IReadOnlyList<string> paths)
     {
         ArgumentOutOfRangeException.ThrowIfZero(paths.Count, nameof(paths));
         var files = paths.Select(p => (Path: p, Content: Read(p))).ToList();
@@ -63,7 +64,7 @@ public static class ComparisonFile
                 throw new InvalidDataException($"{baseline.Key.ToUpperInvariant()} and {baseline.Key.ToUpperInvariant()}++ were run with different seeds " +
                                                $"({string.Join(" vs ", seeds)}), so their differences cannot be paired by seed");
         }
-        return runs.Select(r => r.Run).ToList();
+        return (files[0].Content.Dataset, runs.Select(r => r.Run).ToList());
     }
 
     static PseudoLabelReport Report(JsonElement report)

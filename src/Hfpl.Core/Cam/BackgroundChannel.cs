@@ -13,8 +13,8 @@ public static partial class hfpl
     {
         Check.Map(foreground, 4, nameof(foreground), "(B, K, h, w)");
         using var scope = torch.NewDisposeScope();
-        using var one = 1.ToScalar(); // explicit Scalars: see hfpl.pseudo_labels
-        return foreground.amax([1], keepdim: true).neg().add_(one, one).MoveToOuterDisposeScope();
+        // 1 - max, with no implicit Scalars (see Scalars).
+        return foreground.amax([1], keepdim: true).neg().add_(Scalars.One, Scalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -24,9 +24,8 @@ public static partial class hfpl
         var flat = positive.flatten(2);
         var min = flat.amin([2], keepdim: true).unsqueeze(-1);
         var max = flat.amax([2], keepdim: true).unsqueeze(-1);
-        using var epsilon = 1e-5.ToScalar(); // explicit Scalars: see hfpl.pseudo_labels
-        using var one = 1.ToScalar();
-        var result = torch.nn.functional.relu((positive - min).sub(epsilon)) / (max - min).add(epsilon, one);
+        using var epsilon = 1e-5.ToScalar(); // no implicit Scalars: see Scalars
+        var result = torch.nn.functional.relu((positive - min).sub(epsilon)) / (max - min).add(epsilon, Scalars.One);
         return result.MoveToOuterDisposeScope();
     }
 }

@@ -29,21 +29,16 @@ public static partial class hfpl
             throw new ArgumentOutOfRangeException(nameof(backgroundThreshold), t, "backgroundThreshold must be finite.");
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        // Scalars are created and disposed here, not by implicit conversion: an implicitly converted Scalar is freed by the
-        // finalizer, which may run while libtorch still reads it (TorchSharp passes the raw handle), and under garbage-collection
-        // pressure libtorch was seen reading a freed one ("Expected false to be true", from Scalar::toFloat in masked_fill) after
-        // hundreds of calls. Tensor.add without an alpha makes one of its own, so alpha is passed too.
+        // No implicitly converted Scalars (see Scalars): the ones made here are disposed here.
         using var negativeInfinity = double.NegativeInfinity.ToScalar();
-        using var zero = 0.ToScalar();
-        using var one = 1.ToScalar();
-        var absent = labels.to(cams.device).eq(zero).unsqueeze(-1).unsqueeze(-1);
+        var absent = labels.to(cams.device).eq(Scalars.Zero).unsqueeze(-1).unsqueeze(-1);
         var scores = cams.masked_fill(absent, negativeInfinity);
         var (best, index) = scores.max(1);
         Tensor result;
         if (backgroundThreshold is { } threshold)
         {
             using var cut = threshold.ToScalar();
-            result = torch.where(best.gt(cut), index.add(one, one), torch.zeros_like(index));
+            result = torch.where(best.gt(cut), index.add(Scalars.One, Scalars.One), torch.zeros_like(index));
         }
         else
         {

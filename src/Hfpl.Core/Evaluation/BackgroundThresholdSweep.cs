@@ -158,8 +158,7 @@ public sealed class BackgroundThresholdSweep
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var hostCams = cams.detach().cpu().to_type(ScalarType.Float32).contiguous();
-        using var zero = 0.ToScalar(); // explicit Scalars: see hfpl.pseudo_labels
-        var hostLabels = imageLabels.detach().cpu().ne(zero).contiguous();
+        var hostLabels = imageLabels.detach().cpu().ne(Scalars.Zero).contiguous();
         var g = LabelMaps.ToHost(groundTruth, groundTruth.dtype); // read in its own dtype: no conversion kernel
         var camValues = LabelMaps.HostSpan<float>(hostCams);
         var labelValues = LabelMaps.HostSpan<bool>(hostLabels);
@@ -274,12 +273,7 @@ public sealed class BackgroundThresholdSweep
         if (!LabelMaps.IsInteger(groundTruth.dtype))
             throw new ArgumentException($"groundTruth must have an integer dtype, got {groundTruth.dtype}.", nameof(groundTruth));
 
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        using var zero = 0.ToScalar();
-        using var one = 1.ToScalar();
-        if (!imageLabels.eq(zero).logical_or(imageLabels.eq(one)).all().item<bool>())
-            throw new ArgumentException("imageLabels must contain only 0 and 1.", nameof(imageLabels));
+        Check.ZeroOrOne(imageLabels, nameof(imageLabels));
     }
 
     void CheckImage<T>(ReadOnlySpan<float> cams, ReadOnlySpan<bool> present, ReadOnlySpan<T> groundTruth)

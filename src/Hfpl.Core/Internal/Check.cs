@@ -69,11 +69,15 @@ internal static class Check
         if (labels.shape[0] != batch || labels.shape[1] != classes)
             throw new ArgumentException(
                 $"{name} must have shape (B, K) = [{batch}, {classes}], got {Shape(labels)}.", name);
+        ZeroOrOne(labels, name);
+    }
+
+    /// <summary>Requires every entry of <paramref name="labels"/> (any shape, any dtype) to be 0 or 1.</summary>
+    public static void ZeroOrOne(Tensor labels, string name)
+    {
         using var _ = torch.NewDisposeScope();
         using var __ = torch.no_grad();
-        using var zero = 0.ToScalar(); // explicit Scalars: see hfpl.pseudo_labels
-        using var one = 1.ToScalar();
-        if (!labels.eq(zero).logical_or(labels.eq(one)).all().item<bool>())
+        if (!labels.eq(Scalars.Zero).logical_or(labels.eq(Scalars.One)).all().item<bool>())
             throw new ArgumentException($"{name} must contain only 0 and 1.", name);
     }
 

@@ -93,9 +93,8 @@ public static partial class hfpl
     /// </summary>
     static Tensor SamplingMass(Tensor logits, Posterior posterior, bool hasBackground, double epsilon, Tensor? mask)
     {
-        using var eps = epsilon.ToScalar(); // explicit Scalars: see hfpl.pseudo_labels
-        using var one = 1.ToScalar();
-        var mass = Foreground(UncheckedPosterior(logits.detach(), posterior), hasBackground).flatten(2).add_(eps, one);
+        using var eps = epsilon.ToScalar(); // no implicit Scalars: see Scalars
+        var mass = Foreground(UncheckedPosterior(logits.detach(), posterior), hasBackground).flatten(2).add_(eps, Scalars.One);
         return mask is null ? mass : mass.mul_(mask.detach().to(mass.dtype).flatten(2));
     }
 

@@ -1,3 +1,4 @@
+using Hfpl.Internal;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,7 +20,6 @@ internal static class AnalyticGradient
         if (!input.requires_grad || !torch.is_grad_enabled()) return value.alias();
         using var scope = torch.NewDisposeScope();
         var linear = (input * gradient).sum();
-        using var one = 1.ToScalar(); // explicit Scalars: see hfpl.pseudo_labels
-        return value.add(linear - linear.detach(), one).MoveToOuterDisposeScope();
+        return value.add(linear - linear.detach(), Scalars.One).MoveToOuterDisposeScope(); // alpha given: see Scalars
     }
 }

@@ -1,3 +1,4 @@
+using Hfpl.Internal;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -35,9 +36,8 @@ internal static class ExactPairwiseKernel
         // The general path holds (rows x n x Cy) differences, so its blocks are Cy times thinner.
         var rowsPerBlock = Math.Clamp(BlockElements / (w * n * (fastPath ? 1 : cy)), 1, h);
 
-        // Explicit Scalars (see hfpl.pseudo_labels): an implicitly converted one may be freed while libtorch still reads it.
+        // No implicitly converted Scalars (see Scalars): these are disposed here.
         var factor = p.Posterior == Posterior.Binomial ? 1.0 : 2.0;
-        using var one = 1.ToScalar();
         using var two = 2.0.ToScalar();
         using var flat = (1.0 / n).ToScalar();
         using var valueFactor = factor.ToScalar();
@@ -87,7 +87,7 @@ internal static class ExactPairwiseKernel
                     // Row i's derivative counts both ordered pairs (i, j) and (j, i): A is symmetric, d_y even.
                     blockGradient = (pairs.unsqueeze(2) * PredictionDistance.Derivative(difference, 2, p)).sum(1).mul_(two);
                 }
-                value.add_(blockValue, one);
+                value.add_(blockValue, Scalars.One);
                 gradient[b].narrow(0, i0, i1 - i0).copy_(blockGradient);
             }
         }

@@ -34,9 +34,7 @@ public static partial class losses
             FeatureResize.Area => nn.functional.adaptive_avg_pool2d(images.detach(), [height, width]),
             _ => throw new ArgumentOutOfRangeException(nameof(resize), resize, "resize must be Bilinear or Area."),
         };
-        using var zero = 0.ToScalar(); // explicit Scalars: see hfpl.pseudo_labels
-        using var one = 1.ToScalar();
-        return resized.clamp_(zero, one).MoveToOuterDisposeScope();
+        return resized.clamp_(Scalars.Zero, Scalars.One).MoveToOuterDisposeScope(); // no implicit Scalars: see Scalars
     }
 
     /// <summary>

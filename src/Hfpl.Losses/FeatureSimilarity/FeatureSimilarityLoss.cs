@@ -52,9 +52,8 @@ namespace Hfpl.Losses
 
             using var scope = torch.NewDisposeScope();
             CheckColourRange(features);
-            using var zero = 0.ToScalar(); // explicit Scalars: see hfpl.pseudo_labels
-            using var one = 1.ToScalar();
-            var f = features.detach().to(predictions.dtype).clamp(zero, one);
+            // No implicitly converted Scalars (see Scalars).
+            var f = features.detach().to(predictions.dtype).clamp(Scalars.Zero, Scalars.One);
             var u = predictions.detach();
             var m = mask?.detach().to(predictions.dtype);
             var (sum, gradient) = windowRadius is not { } radius ? ExactPairwiseKernel.Compute(f, u, parameters, m)
@@ -154,7 +153,7 @@ namespace Hfpl.Losses.Modules
             using var scope = torch.NewDisposeScope();
             var loss = losses.feature_similarity_loss(features, predictions, Posterior, Mu, Sigma, Px, Py, WindowRadius, mask);
             if (Weight == 1.0) return loss.MoveToOuterDisposeScope();
-            using var weight = Weight.ToScalar(); // explicit Scalars: see hfpl.pseudo_labels
+            using var weight = Weight.ToScalar(); // no implicit Scalars: see Scalars
             return (loss * weight).MoveToOuterDisposeScope();
         }
     }

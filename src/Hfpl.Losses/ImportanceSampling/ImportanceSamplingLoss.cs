@@ -49,7 +49,7 @@ namespace Hfpl.Losses
                     $"pooledLogits must have shape (B, K) = [{samples.shape[0]}, {samples.shape[1]}], got {Check.Shape(pooledLogits)}.",
                     nameof(pooledLogits));
             var pooled = nn.functional.binary_cross_entropy_with_logits(pooledLogits, labels.to(pooledLogits.dtype, pooledLogits.device));
-            using var pooledWeight = (1 - lambda).ToScalar(); // explicit Scalars: see hfpl.pseudo_labels
+            using var pooledWeight = (1 - lambda).ToScalar(); // no implicit Scalars: see Scalars
             using var sampledWeight = lambda.ToScalar();
             return pooled.mul(pooledWeight).add_(sampled, sampledWeight).MoveToOuterDisposeScope();
         }

@@ -84,7 +84,8 @@ public sealed class ComparisonReportTests : IDisposable
             Write(folder, "cam12", all.Where(r => r.Spec.Baseline == "cam" && r.Seed > 0).ToList()),
             Write(folder, "seam", all.Where(r => r.Spec.Baseline == "seam").ToList()),
         ];
-        var merged = ComparisonFile.Merge(paths);
+        var (dataset, merged) = ComparisonFile.Merge(paths);
+        Assert.Equal("toy", dataset);
         var expected = ComparisonReport.Table(all).Split('\n').Order();
         Assert.Equal(expected, ComparisonReport.Table(merged).Split('\n').Order());
         Assert.Contains("CAM++ - CAM", ComparisonReport.Table(merged));
