@@ -1,3 +1,4 @@
+using Hfpl.Evaluation;
 using Hfpl.Samples.Data;
 using System.Globalization;
 using System.Text;
@@ -100,6 +101,22 @@ public static class ComparisonReport
         pretraining = settings.Pretraining is { } p ? new { images = p.Data.Count, steps = p.Options.Steps, seed = p.Options.Seed } : null,
     };
 
+    /// <summary>
+    /// The mean over seeds of one variant's threshold curves, in percent, and the index of its best point (the first
+    /// maximum): the point <see cref="WriteCurvePlot"/> marks. This is the best threshold of the mean curve, which need
+    /// not be any seed's own best threshold.
+    /// </summary>
+    /// <param name="curves">one curve per seed, all over the same thresholds.</param>
+    internal static (double[] Thresholds, double[] MeanIoU, int Best) MeanCurve(IReadOnlyList<IReadOnlyList<ThresholdPoint>> curves)
+    {
+        if (curves.Count == 0) throw new ArgumentException("at least one curve is needed", nameof(curves));
+        var xs = curves[0].Select(p => p.Threshold).ToArray();
+        if (curves.Any(c => !c.Select(p => p.Threshold).SequenceEqual(xs)))
+            throw new ArgumentException("the curves are not over the same thresholds", nameof(curves));
+        var ys = Enumerable.Range(0, xs.Length).Select(i => 100 * curves.Average(c => c[i].MeanIoU)).ToArray();
+        return (xs, ys, Array.IndexOf(ys, ys.Max()));
+    }
+
     /// <summary>Plots mIoU against the background threshold, one line per variant (mean over seeds). Returns false when the data has no background class (no sweep).</summary>
     public static bool WriteCurvePlot(string path, IReadOnlyList<VariantResult> results, string title)
     {
@@ -107,11 +124,8 @@ public static class ComparisonReport
         var plot = new ScottPlot.Plot();
         foreach (var group in results.GroupBy(r => r.Spec.DisplayName))
         {
-            var curves = group.Select(r => r.Evaluation.Curve).ToList();
-            var xs = curves[0].Select(p => p.Threshold).ToArray();
-            var ys = Enumerable.Range(0, xs.Length).Select(i => 100 * curves.Average(c => c[i].MeanIoU)).ToArray();
+            var (xs, ys, best) = MeanCurve(group.Select(r => r.Evaluation.Curve).ToList());
             var line = plot.Add.Scatter(xs, ys);
-            var best = Array.IndexOf(ys, ys.Max());
             line.LegendText = string.Format(Invariant, "{0} (best {1:F2} at {2:F2})", group.Key, ys[best], xs[best]);
             line.MarkerSize = 3;
             // Each curve's best point: a large marker in the curve's colour.

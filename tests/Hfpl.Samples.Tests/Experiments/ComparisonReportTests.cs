@@ -61,6 +61,31 @@ public sealed class ComparisonReportTests : IDisposable
         Assert.True(new FileInfo(Path.Combine(folder, "curves.png")).Length > 1000);
     }
 
+    static List<ThresholdPoint> Curve(params double[] miou) => miou.Select((v, i) => new ThresholdPoint(i * 0.1, v)).ToList();
+
+    [Fact]
+    public void The_marked_best_point_is_the_maximum_of_the_mean_curve_not_of_any_seed()
+    {
+        // Seed A peaks at 0.0, seed B at 0.2; their mean (0.35, 0.40, 0.30) peaks at 0.1.
+        var (thresholds, miou, best) = ComparisonReport.MeanCurve([Curve(0.50, 0.45, 0.10), Curve(0.20, 0.35, 0.50)]);
+        Assert.Equal([0.0, 0.1, 0.2], thresholds);
+        Assert.Equal(35.0, miou[0], 10);
+        Assert.Equal(40.0, miou[1], 10);
+        Assert.Equal(30.0, miou[2], 10);
+        Assert.Equal(1, best);
+        // A tie marks the lower threshold, as the sweep's best index does.
+        Assert.Equal(0, ComparisonReport.MeanCurve([Curve(0.3, 0.3, 0.1)]).Best);
+    }
+
+    [Fact]
+    public void Curves_over_different_thresholds_are_refused()
+    {
+        var shifted = new List<ThresholdPoint> { new(0.05, 0.1), new(0.15, 0.2), new(0.25, 0.3) };
+        var error = Assert.Throws<ArgumentException>(() => ComparisonReport.MeanCurve([Curve(0.1, 0.2, 0.3), shifted]));
+        Assert.Equal("curves", error.ParamName);
+        Assert.Equal("curves", Assert.Throws<ArgumentException>(() => ComparisonReport.MeanCurve([])).ParamName);
+    }
+
     [Fact]
     public void Comparison_files_read_back_to_the_same_table_and_curves()
     {
