@@ -13,10 +13,13 @@ public sealed class ComparisonReportTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
+    /// <summary>A threshold curve over 0, 0.1, 0.2, ... with these mIoU values.</summary>
+    static List<ThresholdPoint> Curve(params double[] miou) => miou.Select((v, i) => new ThresholdPoint(i * 0.1, v)).ToList();
+
     static VariantResult Result(string baseline, bool addOn, int seed, double miou, double contour, double[] curve) =>
         new(new ModelSpec(baseline, addOn, "small", 8, 2, seed), seed,
             new TrainingReport(new Dictionary<string, double>(), new Dictionary<string, double>(), TimeSpan.Zero),
-            new PseudoLabelReport(miou, 0.1, 0.1, curve.Select((v, i) => new ThresholdPoint(i * 0.1, v)).ToList(), [miou], new ContourScores(contour, contour / 2),
+            new PseudoLabelReport(miou, 0.1, 0.1, Curve(curve), [miou], new ContourScores(contour, contour / 2),
                 new ContourScores(contour + 0.1, contour / 3), 1, 1, 1),
             TimeSpan.Zero);
 
@@ -60,8 +63,6 @@ public sealed class ComparisonReportTests : IDisposable
         Assert.True(ComparisonReport.WriteCurvePlot(Path.Combine(folder, "curves.png"), results, "four"));
         Assert.True(new FileInfo(Path.Combine(folder, "curves.png")).Length > 1000);
     }
-
-    static List<ThresholdPoint> Curve(params double[] miou) => miou.Select((v, i) => new ThresholdPoint(i * 0.1, v)).ToList();
 
     [Fact]
     public void The_marked_best_point_is_the_maximum_of_the_mean_curve_not_of_any_seed()
