@@ -30,6 +30,11 @@ public sealed class AddOnOptionSet
         "the FSL runs on the CAM logits upsampled by this factor (default with --data: output stride / 8, so that cells are the " +
         "paper's 8 pixels, 2 at stride 16; 1 on the built-in data)", null, 1, 16);
 
+    /// <summary>--fsl-gradient exact|straight-through.</summary>
+    public Option<string?> Gradient { get; } = OptionFactory.Choice("--fsl-gradient",
+        "gradient of the FSL predictions' max-normalisation: exact (the paper's: the FSL can only shrink a map's support) or " +
+        "straight-through (the same loss; the FSL can also grow a map into like-coloured cells)", "exact", ["exact", "straight-through"]);
+
     /// <summary>--is-mask-padding [true|false].</summary>
     public Option<bool?> MaskPadding { get; } = new("--is-mask-padding")
     {
@@ -50,7 +55,7 @@ public sealed class AddOnOptionSet
     static string DefaultSigma() => Defaults.Sigma is { } s ? s.ToString(CultureInfo.InvariantCulture) : "none";
 
     /// <summary>Every option, to add to a command.</summary>
-    public IEnumerable<Option> All => [Lambda, Weight, Sigma, Window, Features, GridFactor, MaskPadding];
+    public IEnumerable<Option> All => [Lambda, Weight, Sigma, Window, Features, GridFactor, Gradient, MaskPadding];
 
     /// <summary>The first add-on option the user gave, or null.</summary>
     public Option? FirstGiven(ParseResult result) => All.FirstOrDefault(result.Given);
@@ -75,7 +80,8 @@ public sealed class AddOnOptionSet
             WindowRadius: result.GetValue(Window),
             Features: result.GetValue(Features) == "area" ? FeatureResize.Area : FeatureResize.Bilinear,
             GridFactor: factor,
-            MaskSampling: result.GetValue(MaskPadding) ?? !synthetic);
+            MaskSampling: result.GetValue(MaskPadding) ?? !synthetic,
+            Gradient: result.GetValue(Gradient) == "straight-through" ? MaxNormGradient.StraightThrough : MaxNormGradient.Exact);
     }
 
     static double? Number(string text) =>

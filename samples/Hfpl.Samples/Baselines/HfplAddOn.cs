@@ -18,6 +18,7 @@ public sealed class HfplAddOn : nn.Module
     readonly FeatureResize featureResize;
     readonly int gridFactor;
     readonly bool maskSampling;
+    readonly MaxNormGradient gradient;
 
     /// <summary>Creates the add-on with the paper's binomial defaults.</summary>
     /// <param name="samples">S, draws per (image, class): 10.</param>
@@ -30,10 +31,12 @@ public sealed class HfplAddOn : nn.Module
     /// <param name="gridFactor">The FSL runs on the CAM logits upsampled by this factor (1: the logits' own grid); <paramref name="sigma"/>
     /// and <paramref name="windowRadius"/> are in cells of that grid.</param>
     /// <param name="maskSampling">Never draw importance samples from padded cells (this library's option; the paper samples every cell).</param>
+    /// <param name="gradient">The gradient of the FSL predictions' max-normalisation (<see cref="MaxNormGradient"/>; the paper: Exact).</param>
     public HfplAddOn(int samples = 10, double lambda = 0.2, double fslWeight = 1.0, double? sigma = 5, int? windowRadius = null, long? seed = null,
-        FeatureResize features = FeatureResize.Bilinear, int gridFactor = 1, bool maskSampling = false)
+        FeatureResize features = FeatureResize.Bilinear, int gridFactor = 1, bool maskSampling = false, MaxNormGradient gradient = MaxNormGradient.Exact)
         : base(nameof(HfplAddOn))
     {
+        this.gradient = gradient;
         this.maskSampling = maskSampling;
         if (gridFactor < 1) throw new ArgumentOutOfRangeException(nameof(gridFactor), gridFactor, "gridFactor must be at least 1.");
         featureResize = features;
@@ -64,7 +67,7 @@ public sealed class HfplAddOn : nn.Module
         var classificationLoss = classification.call(pooledLogits, sampled, labels);
         var grid = losses.upsample_cam_grid(logits, gridFactor);
         var features = losses.feature_similarity_features(images, grid.shape[2], grid.shape[3], featureResize);
-        var predictions = hfpl.binomial_predictions(grid, labels);
+        var predictions = hfpl.binomial_predictions(grid, labels, gradient: gradient);
         var mask = valid is null ? null : nn.functional.adaptive_avg_pool2d(valid, [grid.shape[2], grid.shape[3]]);
         var fsl = featureSimilarity.forward(features, predictions, mask);
         return (classificationLoss.MoveToOuterDisposeScope(), fsl.MoveToOuterDisposeScope());

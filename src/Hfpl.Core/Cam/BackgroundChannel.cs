@@ -24,11 +24,13 @@ public static partial class hfpl
     /// <param name="logits">Foreground CAM logits <c>(B, K, h, w)</c>.</param>
     /// <param name="labels">Image-level labels <c>(B, K)</c> in {0, 1}.</param>
     /// <param name="appendBackground">False leaves the background channel out and returns <c>(B, K, h, w)</c>.</param>
+    /// <param name="gradient">The gradient of the max-normalisation (<see cref="MaxNormGradient"/>): the formula's own (default,
+    /// the paper's) or straight-through, which lets the feature similarity loss grow a map as well as shrink it.</param>
     /// <returns><c>(B, K + 1, h, w)</c> (or <c>(B, K, h, w)</c>), differentiable with respect to <paramref name="logits"/>.</returns>
-    public static Tensor binomial_predictions(Tensor logits, Tensor labels, bool appendBackground = true)
+    public static Tensor binomial_predictions(Tensor logits, Tensor labels, bool appendBackground = true, MaxNormGradient gradient = MaxNormGradient.Exact)
     {
         using var scope = torch.NewDisposeScope();
-        var foreground = mask_labels(max_norm(logits), labels);
+        var foreground = mask_labels(max_norm(logits, gradient), labels);
         var result = appendBackground ? torch.cat([background_channel(foreground), foreground], 1) : foreground;
         return result.MoveToOuterDisposeScope();
     }

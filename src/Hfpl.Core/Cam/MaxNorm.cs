@@ -12,11 +12,14 @@ public static partial class hfpl
     /// <c>maxnorm(t) = relu(relu(t) - min - 1e-5) / (max - min + 1e-5)</c>, with min and max of <c>relu(t)</c> taken
     /// over the grid per image and channel. The 1e-5 inside the outer relu is the reference code's: cells within 1e-5 of
     /// the minimum map to exactly 0, and the maximum to <c>(max - min - 1e-5) / (max - min + 1e-5)</c>, just below 1.
-    /// Not detached: the gradient flows through min and max too. A channel with no positive value maps to zeros.
+    /// Not detached: with <see cref="MaxNormGradient.Exact"/> the gradient flows through min and max too. A channel with no
+    /// positive value maps to zeros.
     /// </summary>
     /// <param name="cams">CAM logits or scores <c>(B, C, h, w)</c>.</param>
+    /// <param name="gradient">The formula's own derivative (default) or the straight-through one (<see cref="MaxNormGradient"/>);
+    /// the value is the same.</param>
     /// <returns><c>(B, C, h, w)</c> in [0, 1), same dtype and device.</returns>
-    public static Tensor max_norm(Tensor cams)
+    public static Tensor max_norm(Tensor cams, MaxNormGradient gradient = MaxNormGradient.Exact)
     {
         Check.Map(cams, 4, nameof(cams), "(B, C, h, w)");
         using var scope = torch.NewDisposeScope();
@@ -25,7 +28,12 @@ public static partial class hfpl
         var min = flat.amin([2], keepdim: true).unsqueeze(-1);
         var max = flat.amax([2], keepdim: true).unsqueeze(-1);
         using var epsilon = 1e-5.ToScalar(); // no implicit Scalars: see Scalars
-        var result = torch.nn.functional.relu((positive - min).sub(epsilon)) / (max - min).add(epsilon, Scalars.One);
+        var range = (max - min).add(epsilon, Scalars.One);
+        var result = torch.nn.functional.relu((positive - min).sub(epsilon)) / range;
+        if (gradient == MaxNormGradient.StraightThrough)
+            result = result.detach() + (cams - cams.detach()) / range.detach(); // value unchanged; d/dcams = 1 / range everywhere
+        else if (gradient != MaxNormGradient.Exact)
+            throw new ArgumentOutOfRangeException(nameof(gradient), gradient, "gradient must be Exact or StraightThrough.");
         return result.MoveToOuterDisposeScope();
     }
 }

@@ -73,6 +73,49 @@ public class CamHelpersTests
     }
 
     [Fact]
+    public void Straight_through_max_norm_has_the_exact_value_and_the_gradient_one_over_the_range_in_every_cell()
+    {
+        // channel 0: relu = [0, 2, 4, 6] (min 0, max 6); channel 1: relu = [1, 3, 1, 2] (min 1, max 3)
+        using var cams = torch.tensor(new double[] { -1, 2, 4, 6, 1, 3, 1, 2 }).view(1, 2, 2, 2).requires_grad_(true);
+        using var r = torch.tensor(new double[] { 1, 2, 3, 4, 5, 6, 7, 8 }).view(1, 2, 2, 2);
+        using var exact = hfpl.max_norm(cams.detach());
+        using var value = hfpl.max_norm(cams, MaxNormGradient.StraightThrough);
+        TensorAssert.Close(exact, value, 0, 0);
+        using var objective = (value * r).sum();
+        objective.backward();
+        // d/dt = r / (max - min + 1e-5) per channel, also in the cell below zero and at the minimum, and nothing through min or max
+        var expected = new[] { 1 / (6 + 1e-5), 2 / (6 + 1e-5), 3 / (6 + 1e-5), 4 / (6 + 1e-5), 5 / (2 + 1e-5), 6 / (2 + 1e-5), 7 / (2 + 1e-5), 8 / (2 + 1e-5) };
+        TensorAssert.Close(torch.tensor(expected).view(1, 2, 2, 2), cams.grad!, 1e-12, 0);
+    }
+
+    [Fact]
+    public void Exact_max_norm_passes_no_gradient_to_a_cell_below_zero_and_straight_through_does()
+    {
+        // The FSL's reason for the option: with the exact gradient a cell outside the map's support never moves.
+        using var cams = torch.tensor(new double[] { -1, 2, 4, 6 }).view(1, 1, 2, 2);
+        double GradientAtNegativeCell(MaxNormGradient gradient)
+        {
+            using var x = cams.clone().requires_grad_(true);
+            using var objective = hfpl.max_norm(x, gradient).sum();
+            objective.backward();
+            return x.grad![0, 0, 0, 0].item<double>();
+        }
+        Assert.Equal(0.0, GradientAtNegativeCell(MaxNormGradient.Exact));
+        TensorAssert.Close(1 / (6 + 1e-5), GradientAtNegativeCell(MaxNormGradient.StraightThrough), 1e-12);
+    }
+
+    [Fact]
+    public void Straight_through_binomial_predictions_equal_the_exact_ones()
+    {
+        using var logits = torch.randn([2, 3, 5, 5], ScalarType.Float64, generator: new Generator(4));
+        using var labels = torch.tensor(new double[] { 1, 0, 1, 0, 1, 0 }).view(2, 3);
+        using var exact = hfpl.binomial_predictions(logits, labels);
+        using var straight = hfpl.binomial_predictions(logits, labels, gradient: MaxNormGradient.StraightThrough);
+        TensorAssert.Close(exact, straight, 0, 0);
+        Assert.Throws<ArgumentOutOfRangeException>("gradient", () => hfpl.max_norm(logits, (MaxNormGradient)7));
+    }
+
+    [Fact]
     public void Background_channel_is_one_minus_the_largest_foreground_score()
     {
         using var fg = torch.tensor(new double[] { 0.2, 0.9, 0.5, 0.1 }).view(1, 2, 1, 2);

@@ -176,10 +176,10 @@ public sealed class HfplCommandTests : IDisposable
         var data = Path.Combine(root, "data");
         var checkpoint = Path.Combine(root, "model.bin");
         var train = Run(HfplDll, "train", "--data", data, "--checkpoint", checkpoint, "--backbone", "small", "--addon", "--steps", "2",
-            "--batch", "2", "--crop", "40", "--background-classes", "grass", "--fsl-grid-factor", "2", "--fsl-sigma", "10px");
+            "--batch", "2", "--crop", "40", "--background-classes", "grass", "--fsl-grid-factor", "2", "--fsl-sigma", "10px", "--fsl-gradient", "straight-through");
         Assert.True(train.Code == 0, train.Error);
         // Stride 8, grid factor 2: 10 pixels are 2.5 cells of the 4-pixel FSL grid.
-        Assert.Contains("CAM++ (lambda 0, FSL weight 1, sigma 2.5, FSL grid x2): trained 2 steps", train.Out);
+        Assert.Contains("CAM++ (lambda 0, FSL weight 1, sigma 2.5, FSL grid x2, straight-through FSL gradient): trained 2 steps", train.Out);
         var spec = Hfpl.Samples.Experiments.ModelSpec.Load(checkpoint);
         // Photographs' defaults: no importance sampling share, padding never sampled when it is switched on.
         Assert.Equal(0, spec.AddOnSettings!.Lambda);
@@ -187,6 +187,7 @@ public sealed class HfplCommandTests : IDisposable
         Assert.Equal(5, spec.Classes);
         Assert.Equal(["grass"], spec.BackgroundClasses);
         Assert.Equal(2, spec.AddOnSettings!.GridFactor);
+        Assert.Equal(MaxNormGradient.StraightThrough, spec.AddOnSettings.Gradient);
         Assert.Equal((int)Math.Round(Math.Sqrt(40 * 69.0)), spec.InferenceLongSide);
 
         // Infer reads the data as the checkpoint was trained: objects on background, so there is a threshold sweep.
