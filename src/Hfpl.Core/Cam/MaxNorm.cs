@@ -31,7 +31,13 @@ public static partial class hfpl
         var range = (max - min).add(epsilon, Scalars.One);
         var result = torch.nn.functional.relu((positive - min).sub(epsilon)) / range;
         if (gradient == MaxNormGradient.StraightThrough)
-            result = result.detach() + (cams - cams.detach()) / range.detach(); // value unchanged; d/dcams = 1 / range everywhere
+        {
+            // value unchanged; d/dcams = 1 / (max - min + 1e-5) of the raw logits in every cell. The raw range is never
+            // smaller than the relu'd one and stays bounded for a map with no positive cell (whose relu range is 0).
+            var raw = cams.detach().flatten(2);
+            var rawRange = (raw.amax([2], keepdim: true) - raw.amin([2], keepdim: true)).unsqueeze(-1).add(epsilon, Scalars.One);
+            result = result.detach() + (cams - cams.detach()) / rawRange;
+        }
         else if (gradient != MaxNormGradient.Exact)
             throw new ArgumentOutOfRangeException(nameof(gradient), gradient, "gradient must be Exact or StraightThrough.");
         return result.MoveToOuterDisposeScope();

@@ -15,8 +15,10 @@ public enum MaxNormGradient
     Exact,
 
     /// <summary>
-    /// Straight-through (this library's extension): every cell gets <c>d maxnorm / d t = 1 / (max - min + 1e-5)</c>, as if
-    /// the map were the unclamped <c>(t - min) / (max - min)</c> with min and max held fixed. The loss value is unchanged;
+    /// Straight-through (this library's extension): every cell gets <c>d maxnorm / d t = 1 / (max t - min t + 1e-5)</c>, with
+    /// max and min of the raw logits over the map, as if the map were the unclamped <c>(t - min) / (max - min)</c> with min
+    /// and max held fixed. The raw range (not that of <c>relu(t)</c>, which is 0 for a map with no positive cell and would
+    /// give a gradient of 1e5) keeps the gradient bounded on every map. The loss value is unchanged;
     /// the feature similarity loss can then move a map's support outwards as well as inwards, and cannot sharpen a map by
     /// raising its peak.
     /// </summary>

@@ -75,7 +75,7 @@ public class CamHelpersTests
     [Fact]
     public void Straight_through_max_norm_has_the_exact_value_and_the_gradient_one_over_the_range_in_every_cell()
     {
-        // channel 0: relu = [0, 2, 4, 6] (min 0, max 6); channel 1: relu = [1, 3, 1, 2] (min 1, max 3)
+        // channel 0: raw [-1, 2, 4, 6] (range 7; relu range 6); channel 1: [1, 3, 1, 2] (range 2)
         using var cams = torch.tensor(new double[] { -1, 2, 4, 6, 1, 3, 1, 2 }).view(1, 2, 2, 2).requires_grad_(true);
         using var r = torch.tensor(new double[] { 1, 2, 3, 4, 5, 6, 7, 8 }).view(1, 2, 2, 2);
         using var exact = hfpl.max_norm(cams.detach());
@@ -83,8 +83,9 @@ public class CamHelpersTests
         TensorAssert.Close(exact, value, 0, 0);
         using var objective = (value * r).sum();
         objective.backward();
-        // d/dt = r / (max - min + 1e-5) per channel, also in the cell below zero and at the minimum, and nothing through min or max
-        var expected = new[] { 1 / (6 + 1e-5), 2 / (6 + 1e-5), 3 / (6 + 1e-5), 4 / (6 + 1e-5), 5 / (2 + 1e-5), 6 / (2 + 1e-5), 7 / (2 + 1e-5), 8 / (2 + 1e-5) };
+        // d/dt = r / (max t - min t + 1e-5) of the raw logits per channel, also in the cell below zero and at the minimum,
+        // and nothing through min or max
+        var expected = new[] { 1 / (7 + 1e-5), 2 / (7 + 1e-5), 3 / (7 + 1e-5), 4 / (7 + 1e-5), 5 / (2 + 1e-5), 6 / (2 + 1e-5), 7 / (2 + 1e-5), 8 / (2 + 1e-5) };
         TensorAssert.Close(torch.tensor(expected).view(1, 2, 2, 2), cams.grad!, 1e-12, 0);
     }
 
@@ -101,7 +102,20 @@ public class CamHelpersTests
             return x.grad![0, 0, 0, 0].item<double>();
         }
         Assert.Equal(0.0, GradientAtNegativeCell(MaxNormGradient.Exact));
-        TensorAssert.Close(1 / (6 + 1e-5), GradientAtNegativeCell(MaxNormGradient.StraightThrough), 1e-12);
+        TensorAssert.Close(1 / (7 + 1e-5), GradientAtNegativeCell(MaxNormGradient.StraightThrough), 1e-12);
+    }
+
+    [Fact]
+    public void Straight_through_max_norm_of_a_map_with_no_positive_cell_has_a_bounded_gradient()
+    {
+        // relu(t) is all zero, so its range is 0 and 1 / (0 + 1e-5) = 1e5 per cell: training went to NaN at step 2.
+        // The raw range (here 3) keeps the gradient at 1 / (3 + 1e-5).
+        using var x = torch.tensor(new double[] { -4, -1, -2, -3 }).view(1, 1, 2, 2).requires_grad_(true);
+        using var value = hfpl.max_norm(x, MaxNormGradient.StraightThrough);
+        TensorAssert.Close(torch.zeros(1, 1, 2, 2, ScalarType.Float64), value, 0, 0);
+        using var objective = value.sum();
+        objective.backward();
+        TensorAssert.Close(torch.full([1, 1, 2, 2], 1 / (3 + 1e-5), ScalarType.Float64), x.grad!, 1e-12, 0);
     }
 
     [Fact]
