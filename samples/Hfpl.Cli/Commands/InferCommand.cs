@@ -64,16 +64,7 @@ public static class InferCommand
                 new InferenceOutputs(outputFolder, result.GetValue(overlays) ?? int.MaxValue, Cams: !result.GetValue(noCams)),
                 Console.Error, side, result.GetValue(threshold));
             Directory.CreateDirectory(outputFolder);
-            MetricsJson.Write(Path.Combine(outputFolder, "metrics.json"), new
-            {
-                checkpoint = path,
-                model = spec,
-                dataset = dataset.Info.Name,
-                shard = part.ToString(),
-                scales = result.GetNumbers(scales) ?? CamInference.DefaultScales,
-                longSide = side,
-                report = MetricsJson.Report(report, dataset.Info),
-            });
+            MetricsJson.WriteInference(Path.Combine(outputFolder, "metrics.json"), path, spec, dataset.Info, part, result.GetNumbers(scales), side, report);
             var where = part.Count > 1 ? $" (shard {part}: {images.Count} of {dataset.Count} images)" : "";
             Console.WriteLine(report.ScoredImages == 0
                 ? $"{spec.DisplayName}: {report.Images} images{where}, none with a mask: pseudo-labels" +

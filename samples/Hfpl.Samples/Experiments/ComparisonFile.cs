@@ -11,34 +11,45 @@ namespace Hfpl.Samples.Experiments;
 /// </summary>
 public static class ComparisonFile
 {
-    /// <summary>The runs of one file: variant, seed, model description, scores, curve and timings (the losses are not read back).</summary>
+    /// <summary>
+    /// The runs of one file: a <c>comparison.json</c> of <c>hfpl demo</c> (every run it holds: variant, seed, model description,
+    /// scores, curve and timings; the losses are not read back), or the <c>metrics.json</c> of <c>hfpl infer</c> over a whole
+    /// dataset (one run, its seed the checkpoint's, its timings unknown and read as zero).
+    /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not a <c>comparison.json</c>; the message names it and the missing field.</exception>
+    /// <exception cref="InvalidDataException">The file is neither, or is the metrics of one shard only; the message names it and the missing field.</exception>
     public static (string Dataset, IReadOnlyList<VariantResult> Runs) Read(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"No comparison file '{path}' (hfpl demo writes OUT/comparison.json).", path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"No comparison file '{path}' (hfpl demo writes OUT/comparison.json, hfpl infer OUT/metrics.json).", path);
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllText(path));
             var root = document.RootElement;
             var dataset = Field(root, "dataset").GetString() ?? throw new InvalidDataException("'dataset' is null");
-            var runs = Field(root, "runs").EnumerateArray().Select(run =>
+            if (root.ValueKind == JsonValueKind.Object && !root.TryGetProperty("runs", out _) && root.TryGetProperty("report", out _))
             {
-                var spec = Field(run, "model").Deserialize<ModelSpec>(MetricsJson.Options) ?? throw new InvalidDataException("a run's 'model' is null");
-                var report = Field(run, "report");
-                var training = new TrainingReport(new Dictionary<string, double>(), new Dictionary<string, double>(),
-                    TimeSpan.FromSeconds(Field(run, "trainingSeconds").GetDouble()));
-                return new VariantResult(spec, Field(run, "seed").GetInt32(), training, Report(report),
-                    TimeSpan.FromSeconds(Field(run, "inferenceSeconds").GetDouble()));
-            }).ToList();
+                var shard = Field(root, "shard").GetString();
+                if (shard != Shard.All.ToString())
+                    throw new InvalidDataException($"it holds the metrics of shard {shard} only; score the whole dataset (hfpl infer without --shard) to compare it");
+                var spec = Spec(Field(root, "model"));
+                return (dataset, [Run(spec, spec.Seed, Field(root, "report"), 0, 0)]);
+            }
+            var runs = Field(root, "runs").EnumerateArray().Select(run => Run(Spec(Field(run, "model")), Field(run, "seed").GetInt32(), Field(run, "report"),
+                Field(run, "trainingSeconds").GetDouble(), Field(run, "inferenceSeconds").GetDouble())).ToList();
             if (runs.Count == 0) throw new InvalidDataException("it holds no runs");
             return (dataset, runs);
         }
         catch (Exception e) when (e is JsonException or InvalidDataException or InvalidOperationException or FormatException or KeyNotFoundException)
         {
-            throw new InvalidDataException($"{path}: not a comparison.json written by hfpl demo ({e.Message})", e);
+            throw new InvalidDataException($"{path}: not a comparison.json written by hfpl demo nor a metrics.json written by hfpl infer ({e.Message})", e);
         }
     }
+
+    static ModelSpec Spec(JsonElement model) => model.Deserialize<ModelSpec>(MetricsJson.Options) ?? throw new InvalidDataException("a run's 'model' is null");
+
+    static VariantResult Run(ModelSpec spec, int seed, JsonElement report, double trainingSeconds, double inferenceSeconds) =>
+        new(spec, seed, new TrainingReport(new Dictionary<string, double>(), new Dictionary<string, double>(), TimeSpan.FromSeconds(trainingSeconds)),
+            Report(report), TimeSpan.FromSeconds(inferenceSeconds));
 
     /// <summary>
     /// The runs of several files as one comparison. Every file must be of the same dataset, and a (variant, seed) pair may
@@ -57,6 +68,14 @@ public static class ComparisonFile
         foreach (var repeated in runs.GroupBy(r => (r.Run.Spec.DisplayName, r.Run.Seed)).Where(g => g.Count() > 1))
             throw new InvalidDataException($"{repeated.Key.DisplayName} seed {repeated.Key.Seed} is in more than one file: " +
                                            string.Join(", ", repeated.Select(r => r.Path)));
+        // A variant's runs must differ in the seed only: CAM++ with one add-on setting is not averaged with CAM++ with another.
+        foreach (var variant in runs.GroupBy(r => r.Run.Spec.DisplayName))
+        {
+            var settings = variant.GroupBy(r => JsonSerializer.Serialize(r.Run.Spec with { Seed = 0 }, MetricsJson.Options)).ToList();
+            if (settings.Count > 1)
+                throw new InvalidDataException($"the {variant.Key} runs differ in more than the seed: " +
+                                               string.Join(" vs ", settings.Select(g => $"{string.Join(", ", g.Select(r => r.Path).Distinct())} ({g.First().Run.Spec.AddOnSettings?.ToString() ?? "no add-on"})")));
+        }
         foreach (var baseline in runs.GroupBy(r => r.Run.Spec.Baseline))
         {
             var seeds = baseline.GroupBy(r => r.Run.Spec.AddOn).Select(g => string.Join(",", g.Select(r => r.Run.Seed).Order())).Distinct().ToList();

@@ -28,6 +28,22 @@ public static class MetricsJson
         File.WriteAllText(path, JsonSerializer.Serialize(value, Options));
     }
 
+    /// <summary>
+    /// Writes the <c>metrics.json</c> of <c>hfpl infer</c>: the checkpoint and its model description, the dataset, the shard, the
+    /// inference scales and base size, and the <see cref="Report"/>. <see cref="ComparisonFile.Read"/> reads it back as one run.
+    /// </summary>
+    public static void WriteInference(string path, string checkpoint, ModelSpec spec, DatasetInfo info, Shard shard, double[]? scales, int? longSide,
+        PseudoLabelReport report) => Write(path, new
+    {
+        checkpoint,
+        model = spec,
+        dataset = info.Name,
+        shard = shard.ToString(),
+        scales = scales is { Length: > 0 } ? scales : CamInference.DefaultScales,
+        longSide,
+        report = Report(report, info),
+    });
+
     /// <summary>A report in the schema: counts, mIoU, thresholds, per-class IoU by name, both contour F means, the curve.</summary>
     public static object Report(PseudoLabelReport report, DatasetInfo info) => new
     {

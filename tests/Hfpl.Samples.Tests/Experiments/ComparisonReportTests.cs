@@ -1,4 +1,5 @@
 using Hfpl.Evaluation;
+using Hfpl.Samples.Baselines;
 using Hfpl.Samples.Data;
 using Hfpl.Samples.Experiments;
 using Hfpl.Samples.Inference;
@@ -136,5 +137,46 @@ public sealed class ComparisonReportTests : IDisposable
         File.WriteAllText(notComparison, "not json");
         Assert.Contains(notComparison, Assert.Throws<InvalidDataException>(() => ComparisonFile.Read(notComparison)).Message);
         Assert.Throws<FileNotFoundException>(() => ComparisonFile.Read(Path.Combine(folder, "none.json")));
+    }
+
+    [Fact]
+    public void Metrics_of_hfpl_infer_read_as_one_run_each_and_merge_with_demo_files()
+    {
+        var all = FourVariants(0, 1);
+        // CAM and CAM++ seed 1 scored by hfpl infer, one metrics.json each; the rest from a demo.
+        string Metrics(VariantResult r, Shard shard) =>
+            WriteMetrics(Path.Combine(folder, $"{r.Spec.DisplayName}{r.Seed}-{shard.Index}", "metrics.json"), r, shard);
+        var inferred = all.Where(r => r.Spec.Baseline == "cam" && r.Seed == 1).ToList();
+        var paths = inferred.Select(r => Metrics(r, Shard.All)).Append(Write(folder, "demo", all.Except(inferred).ToList())).ToList();
+        var (dataset, merged) = ComparisonFile.Merge(paths);
+        Assert.Equal("toy", dataset);
+        Assert.Equal(ComparisonReport.Table(all).Split('\n').Order(), ComparisonReport.Table(merged).Split('\n').Order());
+        var one = Assert.Single(ComparisonFile.Read(paths[0]).Runs);
+        Assert.Equal((inferred[0].Spec, 1), (one.Spec, one.Seed));
+        Assert.Equal(inferred[0].Evaluation.Curve, one.Evaluation.Curve);
+
+        // The metrics of one shard are not a run over the dataset.
+        var part = Metrics(inferred[0], new Shard(1, 2));
+        Assert.Contains("shard 1/2 only", Assert.Throws<InvalidDataException>(() => ComparisonFile.Read(part)).Message);
+    }
+
+    [Fact]
+    public void Merging_refuses_to_average_a_variant_over_different_settings()
+    {
+        var all = FourVariants(0, 1);
+        var other = all.Select(r => r.Spec.AddOn && r.Spec.Baseline == "cam" && r.Seed == 1
+            ? r with { Spec = r.Spec with { AddOnSettings = new AddOnSettings(Lambda: 0) } } : r).ToList();
+        var error = Assert.Throws<InvalidDataException>(() => ComparisonFile.Merge([Write(folder, "a", other.Where(r => r.Seed == 0).ToList()),
+            Write(folder, "b", other.Where(r => r.Seed == 1).ToList())]));
+        Assert.Contains("the CAM++ runs differ in more than the seed", error.Message);
+        Assert.Contains("lambda 0,", error.Message);
+        // The seed alone is allowed to differ (it is part of the model description).
+        ComparisonFile.Merge([Write(folder, "c", all.Where(r => r.Seed == 0).ToList()), Write(folder, "d", all.Where(r => r.Seed == 1).ToList())]);
+    }
+
+    static string WriteMetrics(string path, VariantResult run, Shard shard)
+    {
+        MetricsJson.WriteInference(path, "model.bin", run.Spec, Info, shard, null, 293, run.Evaluation);
+        return path;
     }
 }
