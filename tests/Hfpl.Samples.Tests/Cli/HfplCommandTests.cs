@@ -87,7 +87,7 @@ public sealed class HfplCommandTests : IDisposable
         (code, text, error) = Run(HfplDll, "report", cam, missing);
         Assert.Equal(1, code);
         Assert.Equal("", text);
-        Assert.Equal($"hfpl: No comparison file '{missing}' (hfpl demo writes OUT/comparison.json).", error.Trim());
+        Assert.Equal($"hfpl: No comparison file '{missing}' (hfpl demo writes OUT/comparison.json, hfpl infer OUT/metrics.json).", error.Trim());
         (code, _, error) = Run(HfplDll, "report", cam, cam);
         Assert.Equal(1, code);
         Assert.Contains("CAM seed 0 is in more than one file", Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
@@ -136,7 +136,7 @@ public sealed class HfplCommandTests : IDisposable
         var train = Run(HfplDll, "train", "--data", data, "--checkpoint", checkpoint, "--backbone", "small", "--addon",
             "--steps", "3", "--batch", "2", "--crop", "40");
         Assert.True(train.Code == 0, train.Error);
-        Assert.Contains("CAM++ (lambda 0, FSL weight 1, sigma 5): trained 3 steps", train.Out);
+        Assert.Contains("CAM++ (lambda 0, FSL weight 1, sigma 5, straight-through FSL gradient): trained 3 steps", train.Out);
         Assert.True(File.Exists(checkpoint) && File.Exists(checkpoint + ".json"));
 
         var output = Path.Combine(root, "infer");
@@ -176,12 +176,12 @@ public sealed class HfplCommandTests : IDisposable
         var data = Path.Combine(root, "data");
         var checkpoint = Path.Combine(root, "model.bin");
         var train = Run(HfplDll, "train", "--data", data, "--checkpoint", checkpoint, "--backbone", "small", "--addon", "--steps", "2",
-            "--batch", "2", "--crop", "40", "--background-classes", "grass", "--fsl-grid-factor", "2", "--fsl-sigma", "10px", "--fsl-gradient", "straight-through");
+            "--batch", "2", "--crop", "40", "--background-classes", "grass", "--fsl-grid-factor", "2", "--fsl-sigma", "10px");
         Assert.True(train.Code == 0, train.Error);
         // Stride 8, grid factor 2: 10 pixels are 2.5 cells of the 4-pixel FSL grid.
         Assert.Contains("CAM++ (lambda 0, FSL weight 1, sigma 2.5, FSL grid x2, straight-through FSL gradient): trained 2 steps", train.Out);
         var spec = Hfpl.Samples.Experiments.ModelSpec.Load(checkpoint);
-        // Photographs' defaults: no importance sampling share, padding never sampled when it is switched on.
+        // Photographs' defaults: no importance sampling share, padding never sampled when it is switched on, the straight-through gradient.
         Assert.Equal(0, spec.AddOnSettings!.Lambda);
         Assert.True(spec.AddOnSettings.MaskSampling);
         Assert.Equal(5, spec.Classes);
