@@ -36,6 +36,11 @@ public sealed class AddOnOptionSet
         $"straight-through (the same loss; the FSL can also grow a map into like-coloured cells); default {PhotographGradient} with --data " +
         "(it won over 3 MSRC seeds, see samples/README.md), exact on the built-in data", null, ["exact", "straight-through"]);
 
+    /// <summary>--fsl-on logits|refined.</summary>
+    public Option<string?> FslOn { get; } = OptionFactory.Choice("--fsl-on",
+        "the maps the FSL acts on: the CAM logits (the paper's) or, for SEAM, the PCM-refined maps that its inference reads (the FSL then " +
+        "trains the PCM's affinity, not the classifier); no effect on CAM", "logits", ["logits", "refined"]);
+
     /// <summary>--is-mask-padding [true|false].</summary>
     public Option<bool?> MaskPadding { get; } = new("--is-mask-padding")
     {
@@ -59,7 +64,7 @@ public sealed class AddOnOptionSet
     static string DefaultSigma() => Defaults.Sigma is { } s ? s.ToString(CultureInfo.InvariantCulture) : "none";
 
     /// <summary>Every option, to add to a command.</summary>
-    public IEnumerable<Option> All => [Lambda, Weight, Sigma, Window, Features, GridFactor, Gradient, MaskPadding];
+    public IEnumerable<Option> All => [Lambda, Weight, Sigma, Window, Features, GridFactor, Gradient, FslOn, MaskPadding];
 
     /// <summary>The first add-on option the user gave, or null.</summary>
     public Option? FirstGiven(ParseResult result) => All.FirstOrDefault(result.Given);
@@ -87,7 +92,8 @@ public sealed class AddOnOptionSet
             GridFactor: factor,
             MaskSampling: result.GetValue(MaskPadding) ?? !synthetic,
             Gradient: (result.GetValue(Gradient) ?? (synthetic ? "exact" : PhotographGradient)) == "straight-through"
-                ? MaxNormGradient.StraightThrough : MaxNormGradient.Exact);
+                ? MaxNormGradient.StraightThrough : MaxNormGradient.Exact,
+            FslOnRefined: result.GetValue(FslOn) == "refined");
     }
 
     static double? Number(string text) =>

@@ -13,12 +13,14 @@ namespace Hfpl.Samples.Baselines;
 /// <param name="GridFactor">The FSL runs on the CAM logits upsampled by this factor (1: the logits' grid); Sigma and WindowRadius are in its cells.</param>
 /// <param name="MaskSampling">Importance sampling never draws padded crop cells (the paper draws every cell).</param>
 /// <param name="Gradient">The gradient of the FSL predictions' max-normalisation: the formula's own (the paper's) or straight-through.</param>
+/// <param name="FslOnRefined">For a baseline that refines its CAMs before reading them (SEAM's pixel correlation module), the FSL acts on
+/// the refined maps instead of the CAM logits (the paper: the logits). No effect on a baseline without refinement.</param>
 public sealed record AddOnSettings(double Lambda = 0.2, double FslWeight = 1.0, double? Sigma = 5, int? WindowRadius = null, int Samples = 10,
     Hfpl.Losses.FeatureResize Features = Hfpl.Losses.FeatureResize.Bilinear, int GridFactor = 1, bool MaskSampling = false,
-    MaxNormGradient Gradient = MaxNormGradient.Exact)
+    MaxNormGradient Gradient = MaxNormGradient.Exact, bool FslOnRefined = false)
 {
     /// <summary>Builds the add-on module with these settings and a sampler seed.</summary>
-    public HfplAddOn Create(long seed) => new(Samples, Lambda, FslWeight, Sigma, WindowRadius, seed, Features, GridFactor, MaskSampling, Gradient);
+    public HfplAddOn Create(long seed) => new(Samples, Lambda, FslWeight, Sigma, WindowRadius, seed, Features, GridFactor, MaskSampling, Gradient, FslOnRefined);
 
     /// <summary>A short description, e.g. "lambda 0.2, FSL weight 1, sigma 5".</summary>
     public override string ToString() =>
@@ -26,5 +28,5 @@ public sealed record AddOnSettings(double Lambda = 0.2, double FslWeight = 1.0, 
         (WindowRadius is { } r ? $", window {r}" : "") + (Samples != 10 ? $", S {Samples}" : "") +
         (Features != Hfpl.Losses.FeatureResize.Bilinear ? $", {Features.ToString().ToLowerInvariant()} features" : "") +
         (GridFactor != 1 ? $", FSL grid x{GridFactor}" : "") + (MaskSampling && Lambda > 0 ? ", no samples from padding" : "") +
-        (Gradient == MaxNormGradient.StraightThrough ? ", straight-through FSL gradient" : "");
+        (Gradient == MaxNormGradient.StraightThrough ? ", straight-through FSL gradient" : "") + (FslOnRefined ? ", FSL on refined maps" : "");
 }

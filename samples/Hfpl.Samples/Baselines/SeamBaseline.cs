@@ -10,7 +10,8 @@ namespace Hfpl.Samples.Baselines;
 /// Semantic Segmentation", CVPR 2020) as docs/method.md section 3.2 specifies it: a CAM head with a background channel, the pixel
 /// correlation module, and a two-view step (1.0x and 0.3x) with equivariant regularisation, equivariant cross
 /// regularisation and the adaptive min-pooling loss. SEAM++ adds <see cref="HfplAddOn"/> to view 1 only (docs/method.md section 3.2, step
-/// 7): its classification loss becomes <c>0.8 L_GAP + 0.2 L_IS</c> on the grid logits, plus <c>1.0 L_FS</c>.
+/// 7): its classification loss becomes <c>0.8 L_GAP + 0.2 L_IS</c> on the grid logits, plus <c>1.0 L_FS</c> on the logits or, with
+/// <see cref="HfplAddOn.FslOnRefinedMaps"/>, on the PCM-refined maps that inference reads (the gradient then reaches the PCM only).
 /// Inference reads the PCM-refined CAMs.
 /// </summary>
 public sealed class SeamBaseline : WsssBaseline
@@ -37,7 +38,8 @@ public sealed class SeamBaseline : WsssBaseline
     /// <param name="Logits">CAM logits on the grid <c>(B, K + 1, h, w)</c>.</param>
     /// <param name="Cam">The logits upsampled to the input (align_corners), <c>(B, K + 1, H, W)</c>.</param>
     /// <param name="Refined">PCM-refined normalised CAM upsampled to the input, <c>(B, K + 1, H, W)</c>.</param>
-    public sealed record View(Tensor Logits, Tensor Cam, Tensor Refined);
+    /// <param name="RefinedGrid">The PCM-refined normalised CAM on the grid, <c>(B, K + 1, h, w)</c>.</param>
+    public sealed record View(Tensor Logits, Tensor Cam, Tensor Refined, Tensor RefinedGrid);
 
     /// <summary>Runs one view.</summary>
     /// <param name="images">RGB in [0, 1] <c>(B, 3, H, W)</c>.</param>
@@ -51,7 +53,7 @@ public sealed class SeamBaseline : WsssBaseline
         var affinity = pcm.call(images, middle1, middle2, logits);
         var refined = PixelCorrelationModule.Refine(SeamLosses.NormalisedCam(logits), affinity);
         var refinedUp = functional.interpolate(refined, size, mode: InterpolationMode.Bilinear, align_corners: true);
-        return new View(logits.MoveToOuterDisposeScope(), cam.MoveToOuterDisposeScope(), refinedUp.MoveToOuterDisposeScope());
+        return new View(logits.MoveToOuterDisposeScope(), cam.MoveToOuterDisposeScope(), refinedUp.MoveToOuterDisposeScope(), refined.MoveToOuterDisposeScope());
     }
 
     /// <inheritdoc />
@@ -91,7 +93,8 @@ public sealed class SeamBaseline : WsssBaseline
         }
         else
         {
-            var (mixed, featureSimilarity) = AddOn.forward(images, v1.Logits[.., 1..], gap1, labels, valid);
+            var (mixed, featureSimilarity) = AddOn.forward(images, v1.Logits[.., 1..], gap1, labels, valid,
+                AddOn.FslOnRefinedMaps ? v1.RefinedGrid[.., 1..] : null);
             cls1 = mixed;
             terms.Add("fsl", featureSimilarity.MoveToOuterDisposeScope());
         }

@@ -23,6 +23,23 @@ public class SeamBaselineTests
         Assert.Equal(new long[] { 2, 3, 48, 48 }, cams.shape);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_feature_similarity_loss_trains_the_classifier_on_logits_and_only_the_pcm_on_refined_maps(bool onRefined)
+    {
+        torch.manual_seed(0);
+        using var images = torch.rand([2, 3, 48, 48]);
+        using var labels = torch.tensor(new float[,] { { 1, 0, 1 }, { 0, 1, 1 } });
+        using var plus = new SeamBaseline(new SmallCnn(8), 3, new HfplAddOn(lambda: 0, seed: 0, fslOnRefined: onRefined));
+        using var terms = plus.TrainingLosses(images, labels);
+        terms.Terms.Single(t => t.Name == "fsl").Value.backward();
+        double GradientNorm(string prefix) => plus.named_parameters().Where(p => p.name.StartsWith(prefix))
+            .Sum(p => p.parameter.grad is { } g ? g.abs().sum().item<float>() : 0);
+        Assert.Equal(!onRefined, GradientNorm("classifier") > 0);
+        Assert.Equal(onRefined, GradientNorm("pcm") > 0);
+    }
+
     [Fact]
     public void A_few_training_steps_on_generated_data_reduce_the_loss()
     {
