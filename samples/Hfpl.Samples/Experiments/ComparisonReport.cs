@@ -39,7 +39,8 @@ public static class ComparisonReport
             metrics.Add(("F precise", r => r.Evaluation.PreciseContourF!.AllClasses));
             metrics.Add(("F precise, present", r => r.Evaluation.PreciseContourF!.PresentClasses));
         }
-        string Cell(IReadOnlyList<double> v, int width) => (seeds > 1
+        // A variant with one run has no standard deviation: its cell is the value alone.
+        string Cell(IReadOnlyList<double> v, int width) => (v.Count > 1
             ? string.Format(Invariant, "{0,6:F2} ± {1,4:F2}", 100 * MeanStd(v).Mean, 100 * MeanStd(v).Std)
             : string.Format(Invariant, "{0,6:F2}", 100 * v[0])).PadLeft(width);
         var widths = metrics.Select(m => Math.Max(m.Name.Length, seeds > 1 ? 13 : 6)).ToArray();

@@ -66,6 +66,22 @@ public sealed class ComparisonReportTests : IDisposable
     }
 
     [Fact]
+    public void A_variant_with_one_run_shows_its_value_without_a_standard_deviation()
+    {
+        // CAM and CAM++ over seeds 0 and 1, SEAM and SEAM++ over seed 0 only.
+        var results = FourVariants(0, 1).Where(r => r.Spec.Baseline == "cam" || r.Seed == 0).ToList();
+        var lines = ComparisonReport.Table(results).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("(2 seeds, percent, mean ± std)", lines[0]);
+        Assert.Contains("50.50 ± 0.71", Assert.Single(lines, l => l.StartsWith("CAM ")));
+        var seam = Assert.Single(lines, l => l.StartsWith("SEAM "));
+        Assert.Contains("60.00", seam);
+        Assert.DoesNotContain("±", seam);
+        Assert.DoesNotContain("±", Assert.Single(lines, l => l.StartsWith("SEAM++ - SEAM")));
+        // Columns stay aligned: every row is as long as the header's columns.
+        Assert.Equal(lines[1].Length, seam.Length);
+    }
+
+    [Fact]
     public void The_marked_best_point_is_the_maximum_of_the_mean_curve_not_of_any_seed()
     {
         // Seed A peaks at 0.0, seed B at 0.2; their mean (0.35, 0.40, 0.30) peaks at 0.1.
