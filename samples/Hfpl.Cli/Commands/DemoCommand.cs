@@ -42,6 +42,7 @@ public static class DemoCommand
                 Backbone = backbone,
                 OutputStride = stride,
                 Training = options,
+                BaselineOptions = training.Baseline(result, synthetic, options.CropSize, name),
                 AddOn = addOn.Resolve(result, name, stride, synthetic),
                 Seeds = result.GetValue(seeds) is { } text ? SeedList(text) : [options.Seed],
                 Scales = result.GetNumbers(scales),

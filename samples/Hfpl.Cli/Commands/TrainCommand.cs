@@ -34,17 +34,21 @@ public static class TrainCommand
             var plus = result.GetValue(addon);
             if (!plus && addOn.FirstGiven(result) is { } stray)
                 throw new UsageException($"train: {stray.Name} sets an add-on hyper-parameter; it needs --addon");
+            var baselineOptions = training.Baseline(result, synthetic: false, options.CropSize, name);
+            if (result.GetValue(baseline) != "seam" && result.Given(training.SeamViewScale))
+                throw new UsageException($"train: --seam-view-scale applies to --baseline seam, not {result.GetValue(baseline)}");
             var on = result.ResolveDevice(device, name);
             var dataset = data.Open(result, name, folder);
             var path = result.GetValue(checkpoint)!;
             var spec = new ModelSpec(result.GetValue(baseline)!, plus, backbone, stride, dataset.Info.NumLabels, options.Seed,
-                plus ? settings : null, (dataset as MsrcDataset)?.Map?.BackgroundClasses, options.InferenceLongSide);
+                plus ? settings : null, (dataset as MsrcDataset)?.Map?.BackgroundClasses, options.InferenceLongSide, baselineOptions);
             TorchSharp.torch.manual_seed(options.Seed);
             using var model = spec.Create();
             model.to(on);
             var report = Trainer.Train(model, dataset.ToList(), options with { CheckpointPath = path }, Console.Error, spec.DisplayName);
             spec.Save(path);
-            Console.WriteLine($"{spec.DisplayName}{(spec.AddOnSettings is { } a ? $" ({a})" : "")}: trained {options.Steps} steps in {report.Elapsed:hh\\:mm\\:ss}; " +
+            var described = string.Join("; ", new[] { spec.AddOnSettings?.ToString(), spec.BaselineOptions?.ToString() }.Where(d => !string.IsNullOrEmpty(d)));
+            Console.WriteLine($"{spec.DisplayName}{(described.Length > 0 ? $" ({described})" : "")}: trained {options.Steps} steps in {report.Elapsed:hh\\:mm\\:ss}; " +
                               $"loss {string.Join(", ", report.LastLosses.Select(kv => $"{kv.Key} {kv.Value:F4}"))}; saved {path}");
             return 0;
         });

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using Hfpl.Samples.Baselines;
 using Hfpl.Samples.Backbones;
 using Hfpl.Samples.Training;
 
@@ -31,8 +33,23 @@ public sealed class TrainingOptionSet
         "training rescale before cropping: 'crop' draws each image's long side from crop..12/7 crop pixels, whatever its size " +
         "(default with --data), MIN,MAX rescales by MIN..MAX of the image's own size (default on the built-in data: 0.7,1.3)");
 
+    /// <summary>--seam-view-scale X|crop.</summary>
+    public Option<string?> SeamViewScale { get; } = OptionFactory.Text("--seam-view-scale",
+        "SEAM's second view scale, in (0, 1), or 'crop': the reference's 134-pixel second view (0.3 of its 448 crop) at any crop, " +
+        $"0.6 at crop 224, between {SeamBaseline.ReferenceViewScale} and {SeamBaseline.LargestViewScale} (default 'crop' with --data, " +
+        $"{SeamBaseline.ReferenceViewScale} on the built-in data)");
+
     /// <summary>Every option, to add to a command.</summary>
-    public IEnumerable<Option> All => [Steps, Batch, Crop, LearningRate, Seed, Backbone, OutputStride, ScaleRange];
+    public IEnumerable<Option> All => [Steps, Batch, Crop, LearningRate, Seed, Backbone, OutputStride, ScaleRange, SeamViewScale];
+
+    /// <summary>The baselines' own hyper-parameters for a crop of <paramref name="crop"/> pixels.</summary>
+    public BaselineOptions Baseline(ParseResult result, bool synthetic, int crop, string command)
+    {
+        var text = result.GetValue(SeamViewScale) ?? (synthetic ? SeamBaseline.ReferenceViewScale.ToString(CultureInfo.InvariantCulture) : "crop");
+        if (text == "crop") return new(SeamBaseline.ViewScaleForCrop(crop));
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var scale) && scale is > 0 and < 1) return new(scale);
+        throw new UsageException($"{command}: --seam-view-scale must be 'crop' or a number in (0, 1), got '{text}'");
+    }
 
     /// <summary>The backbone and its stride, checked against what the backbone supports.</summary>
     public (string Name, int Stride) BackboneChoice(ParseResult result, string command, string defaultBackbone, int? defaultStride = null)

@@ -8,7 +8,7 @@ namespace Hfpl.Samples.Baselines;
 /// <summary>
 /// SEAM (Wang, Zhang, Kan, Shan, Chen, "Self-supervised Equivariant Attention Mechanism for Weakly Supervised
 /// Semantic Segmentation", CVPR 2020) as docs/method.md section 3.2 specifies it: a CAM head with a background channel, the pixel
-/// correlation module, and a two-view step (1.0x and 0.3x) with equivariant regularisation, equivariant cross
+/// correlation module, and a two-view step (1.0x and, in the reference, 0.3x: <see cref="SecondViewScale"/>) with equivariant regularisation, equivariant cross
 /// regularisation and the adaptive min-pooling loss. SEAM++ adds <see cref="HfplAddOn"/> to view 1 only (docs/method.md section 3.2, step
 /// 7): its classification loss becomes <c>0.8 L_GAP + 0.2 L_IS</c> on the grid logits, plus <c>1.0 L_FS</c> on the logits or, with
 /// <see cref="HfplAddOn.FslOnRefinedMaps"/>, on the PCM-refined maps that inference reads (the gradient then reaches the PCM only).
@@ -16,16 +16,47 @@ namespace Hfpl.Samples.Baselines;
 /// </summary>
 public sealed class SeamBaseline : WsssBaseline
 {
-    /// <summary>The scale of the second view.</summary>
-    public const double SecondViewScale = 0.3;
+    /// <summary>The reference's second view scale, 0.3, at its 448-pixel crop.</summary>
+    public const double ReferenceViewScale = 0.3;
+
+    /// <summary>The reference's training crop in pixels.</summary>
+    public const int ReferenceCrop = 448;
+
+    /// <summary>The largest scale <see cref="ViewScaleForCrop"/> gives, so that the two views always differ in scale.</summary>
+    public const double LargestViewScale = 0.75;
+
+    /// <summary>
+    /// The second view scale that keeps the reference's second view of <c>0.3 x 448 = 134</c> pixels at a <paramref name="crop"/>-pixel
+    /// crop: 0.3 at 448, 0.6 at 224, never below 0.3 nor above <see cref="LargestViewScale"/>. At a small crop the reference's 0.3 leaves
+    /// the second view a few grid cells wide (5x5 at crop 224 and stride 16), where equivariant regularisation on max-normalised maps
+    /// is met by flat maps (samples/README.md).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="crop"/> is not positive.</exception>
+    public static double ViewScaleForCrop(int crop)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(crop);
+        return Math.Round(Math.Clamp(ReferenceViewScale * ReferenceCrop / crop, ReferenceViewScale, LargestViewScale), 3);
+    }
+
+    /// <summary>The scale of the second view, in (0, 1).</summary>
+    public double SecondViewScale { get; }
 
     readonly Dropout2d dropout;
     readonly Conv2d classifier;
     readonly PixelCorrelationModule pcm;
 
     /// <summary>Creates SEAM (or SEAM++ with an add-on) for K foreground classes; the head has K + 1 channels, 0 is background.</summary>
-    public SeamBaseline(Backbone backbone, int classes, HfplAddOn? addOn = null) : base(nameof(SeamBaseline), backbone, classes, addOn)
+    /// <param name="backbone">The feature extractor.</param>
+    /// <param name="classes">K, foreground classes.</param>
+    /// <param name="addOn">The "++" add-on, or null for SEAM.</param>
+    /// <param name="secondViewScale">The scale of the second view, in (0, 1); the reference's 0.3 by default.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="secondViewScale"/> is not in (0, 1).</exception>
+    public SeamBaseline(Backbone backbone, int classes, HfplAddOn? addOn = null, double secondViewScale = ReferenceViewScale)
+        : base(nameof(SeamBaseline), backbone, classes, addOn)
     {
+        if (secondViewScale is not (> 0 and < 1))
+            throw new ArgumentOutOfRangeException(nameof(secondViewScale), secondViewScale, "The second view scale must be in (0, 1).");
+        SecondViewScale = secondViewScale;
         dropout = Dropout2d(0.5);
         classifier = Conv2d(backbone.FeatureChannels, classes + 1, 1, bias: false);
         init.xavier_uniform_(classifier.weight!);

@@ -8,13 +8,14 @@ namespace Hfpl.Samples.Baselines;
 /// </summary>
 public static class WsssBaselines
 {
-    /// <summary>Builds a baseline from its backbone, K foreground classes and the add-on (null for the plain baseline).</summary>
-    public delegate WsssBaseline Factory(Backbone backbone, int classes, HfplAddOn? addOn);
+    /// <summary>Builds a baseline from its backbone, K foreground classes, the add-on (null for the plain baseline) and the baselines'
+    /// own hyper-parameters (a baseline reads those that concern it).</summary>
+    public delegate WsssBaseline Factory(Backbone backbone, int classes, HfplAddOn? addOn, BaselineOptions options);
 
     static readonly (string Name, Factory Create)[] Registered =
     [
-        ("cam", (backbone, classes, addOn) => new CamBaseline(backbone, classes, addOn)),
-        ("seam", (backbone, classes, addOn) => new SeamBaseline(backbone, classes, addOn)),
+        ("cam", (backbone, classes, addOn, _) => new CamBaseline(backbone, classes, addOn)),
+        ("seam", (backbone, classes, addOn, options) => new SeamBaseline(backbone, classes, addOn, options.SeamViewScale)),
     ];
 
     /// <summary>The names, in registration order.</summary>

@@ -19,6 +19,8 @@ public sealed record ComparisonSettings
     public string Backbone { get; init; } = "small";
     /// <summary>Backbone output stride.</summary>
     public int OutputStride { get; init; } = 8;
+    /// <summary>The baselines' own hyper-parameters (the references' by default).</summary>
+    public BaselineOptions BaselineOptions { get; init; } = new();
     /// <summary>The "++" variant's add-on hyper-parameters (the paper's by default).</summary>
     public AddOnSettings AddOn { get; init; } = new();
     /// <summary>Training settings; the seed is replaced by each of <see cref="Seeds"/>.</summary>
@@ -59,7 +61,7 @@ public static class Comparison
         foreach (var addOn in new[] { false, true })
         {
             var spec = new ModelSpec(baseline, addOn, settings.Backbone, settings.OutputStride, dataset.Info.NumLabels, seed, addOn ? settings.AddOn : null,
-                backgroundClasses, longSide);
+                backgroundClasses, longSide, settings.BaselineOptions);
             var folder = Path.Combine(outputFolder, $"{spec.DisplayName.ToLowerInvariant().Replace("+", "p")}-seed{seed}");
             Directory.CreateDirectory(folder);
             TorchSharp.torch.manual_seed(seed);

@@ -18,8 +18,9 @@ namespace Hfpl.Samples.Experiments;
 /// inference reads the data the same way unless told otherwise.</param>
 /// <param name="InferenceLongSide">The inference base size (long side in pixels) that fits the training scales, or null for each
 /// image's own size (<see cref="Training.TrainingOptions.InferenceLongSide"/>).</param>
+/// <param name="BaselineOptions">The baseline's own hyper-parameters, or null for the reference's (<see cref="Baselines.BaselineOptions"/>).</param>
 public sealed record ModelSpec(string Baseline, bool AddOn, string Backbone, int OutputStride, int Classes, int Seed, AddOnSettings? AddOnSettings = null,
-    IReadOnlyList<string>? BackgroundClasses = null, int? InferenceLongSide = null)
+    IReadOnlyList<string>? BackgroundClasses = null, int? InferenceLongSide = null, BaselineOptions? BaselineOptions = null)
 {
     /// <summary>The baselines this build knows (<see cref="WsssBaselines"/>).</summary>
     public static IReadOnlyList<string> Baselines => WsssBaselines.Names;
@@ -33,7 +34,7 @@ public sealed record ModelSpec(string Baseline, bool AddOn, string Backbone, int
         var factory = WsssBaselines.Get(Baseline);
         var backbone = Hfpl.Samples.Backbones.Backbones.Create(Backbone, OutputStride);
         var addOn = AddOn ? (AddOnSettings ?? new AddOnSettings()).Create(Seed) : null;
-        return factory(backbone, Classes, addOn);
+        return factory(backbone, Classes, addOn, BaselineOptions ?? new());
     }
 
     /// <summary>A short name: "CAM", "CAM++".</summary>
@@ -60,6 +61,7 @@ public sealed record ModelSpec(string Baseline, bool AddOn, string Backbone, int
             : !Hfpl.Samples.Backbones.Backbones.Get(spec.Backbone).OutputStrides.Contains(spec.OutputStride)
                 ? $"the {spec.Backbone} backbone has no output stride {spec.OutputStride}"
             : spec.InferenceLongSide is <= 0 ? $"inference long side must be positive, got {spec.InferenceLongSide}"
+            : spec.BaselineOptions?.Problem() is { } baselineProblem ? baselineProblem
             : null;
         if (problem is not null) throw new InvalidDataException($"{path}: {problem}.");
         return spec;

@@ -51,4 +51,47 @@ public class SeamBaselineTests
         Assert.True(Total(report.LastLosses) < Total(report.FirstLosses),
             $"SEAM++ loss did not fall: {Total(report.FirstLosses):F4} -> {Total(report.LastLosses):F4}");
     }
+
+    [Theory]
+    [InlineData(448, 0.3)]
+    [InlineData(224, 0.6)]
+    [InlineData(320, 0.42)]
+    [InlineData(160, 0.75)]
+    [InlineData(96, 0.75)]
+    [InlineData(1024, 0.3)]
+    public void The_second_view_keeps_the_references_134_pixels_within_bounds(int crop, double scale) =>
+        Assert.Equal(scale, SeamBaseline.ViewScaleForCrop(crop));
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.0)]
+    [InlineData(-0.3)]
+    [InlineData(double.NaN)]
+    public void A_second_view_scale_outside_zero_to_one_is_refused(double scale)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new SeamBaseline(new SmallCnn(8), 3, secondViewScale: scale));
+        Assert.Equal("secondViewScale", error.ParamName);
+    }
+
+    [Fact]
+    public void The_second_view_scale_changes_the_equivariance_terms_only_through_the_second_view()
+    {
+        // Same weights, same images: the first view's terms agree, the two-view terms differ with the second view's scale.
+        torch.manual_seed(0);
+        using var images = torch.rand([2, 3, 64, 64]);
+        using var labels = torch.tensor(new float[,] { { 1, 0, 1 }, { 0, 1, 0 } });
+        torch.manual_seed(1);
+        using var reference = new SeamBaseline(new SmallCnn(8), 3);
+        using var wider = new SeamBaseline(new SmallCnn(8), 3, secondViewScale: 0.6);
+        wider.load_state_dict(reference.state_dict());
+        reference.eval();
+        wider.eval();
+        using var a = reference.TrainingLosses(images, labels);
+        using var b = wider.TrainingLosses(images, labels);
+        double Term(LossTerms t, string name) => t.Terms.Single(x => x.Name == name).Value.item<float>();
+        Assert.NotEqual(Term(a, "er"), Term(b, "er"), 4);
+        using var refined = reference.InferenceCams(images);
+        using var refinedWider = wider.InferenceCams(images);
+        Assert.True(refined.allclose(refinedWider));
+    }
 }

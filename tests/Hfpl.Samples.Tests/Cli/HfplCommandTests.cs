@@ -215,6 +215,8 @@ public sealed class HfplCommandTests : IDisposable
     [InlineData("--background-classes: background class 'moss' is not a class of data", "--background-classes", "moss")]
     [InlineData("--split: ", "--split", "val")]
     [InlineData("--fsl-sigma must be a positive number of cells, a number of pixels such as 40px, or none, got 'wide'", "--addon", "--fsl-sigma", "wide")]
+    [InlineData("train: --seam-view-scale applies to --baseline seam, not cam", "--seam-view-scale", "0.5")]
+    [InlineData("train: --seam-view-scale must be 'crop' or a number in (0, 1), got '1'", "--baseline", "seam", "--seam-view-scale", "1")]
     public void Data_options_that_do_not_fit_the_folder_give_one_line_and_exit_code_2(string message, params string[] extra)
     {
         var root = AllLabelledFolder();

@@ -24,5 +24,30 @@ public class ModelSpecTests
             Assert.Equal("lambda 0.2, FSL weight 1, sigma 5", new AddOnSettings().ToString());
         }
         finally { Directory.Delete(folder, recursive: true); }
+        }
+
+    [Fact]
+    public void Baseline_options_survive_the_json_build_the_model_and_are_checked_on_load()
+    {
+        var folder = Directory.CreateTempSubdirectory("hfpl-spec-").FullName;
+        try
+        {
+            var checkpoint = Path.Combine(folder, "model.bin");
+            var spec = new ModelSpec("seam", AddOn: false, "small", 8, 3, Seed: 0, BaselineOptions: new BaselineOptions(SeamViewScale: 0.6));
+            spec.Save(checkpoint);
+            Assert.Equal(spec, ModelSpec.Load(checkpoint));
+            using (var model = (SeamBaseline)ModelSpec.Load(checkpoint).Create())
+                Assert.Equal(0.6, model.SecondViewScale);
+            // A checkpoint written before the option existed builds the reference's 0.3.
+            new ModelSpec("seam", AddOn: false, "small", 8, 3, Seed: 0).Save(checkpoint);
+            using (var model = (SeamBaseline)ModelSpec.Load(checkpoint).Create())
+                Assert.Equal(0.3, model.SecondViewScale);
+            (spec with { BaselineOptions = new BaselineOptions(1.5) }).Save(checkpoint);
+            var error = Assert.Throws<InvalidDataException>(() => ModelSpec.Load(checkpoint));
+            Assert.Contains("model.bin.json: the SEAM view scale must be in (0, 1), got 1.5", error.Message);
+            Assert.Equal("SEAM view 0.6", spec.BaselineOptions!.ToString());
+            Assert.Equal("", new BaselineOptions().ToString());
+        }
+        finally { Directory.Delete(folder, recursive: true); }
     }
 }

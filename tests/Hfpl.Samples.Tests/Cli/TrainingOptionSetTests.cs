@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Hfpl.Cli;
+using Hfpl.Cli.Options;
+
+namespace Hfpl.Samples.Tests.Cli;
+
+/// <summary>The baselines' own defaults: the reference's on the built-in data, the second view that follows the crop on photographs.</summary>
+public sealed class TrainingOptionSetTests
+{
+    static double ViewScale(bool synthetic, int crop, params string[] args)
+    {
+        var options = new TrainingOptionSet();
+        var command = new RootCommand();
+        foreach (var option in options.All) command.Options.Add(option);
+        var result = command.Parse(args);
+        Assert.Empty(result.Errors);
+        return options.Baseline(result, synthetic, crop, "train").SeamViewScale;
+    }
+
+    [Fact]
+    public void Seam_view_scale_is_the_references_on_built_in_data_and_follows_the_crop_on_photographs()
+    {
+        Assert.Equal(0.3, ViewScale(synthetic: true, crop: 96));
+        Assert.Equal(0.6, ViewScale(synthetic: false, crop: 224));
+        Assert.Equal(0.3, ViewScale(synthetic: false, crop: 448));
+        Assert.Equal(0.6, ViewScale(synthetic: true, crop: 224, "--seam-view-scale", "crop"));
+        Assert.Equal(0.45, ViewScale(synthetic: false, crop: 224, "--seam-view-scale", "0.45"));
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("0")]
+    [InlineData("wide")]
+    public void A_bad_seam_view_scale_is_a_usage_error_naming_the_option(string text)
+    {
+        var error = Assert.Throws<UsageException>(() => ViewScale(false, 224, "--seam-view-scale", text));
+        Assert.Contains($"--seam-view-scale must be 'crop' or a number in (0, 1), got '{text}'", error.Message);
+    }
+}
