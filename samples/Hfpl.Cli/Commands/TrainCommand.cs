@@ -41,7 +41,7 @@ public static class TrainCommand
             var dataset = data.Open(result, name, folder);
             var path = result.GetValue(checkpoint)!;
             var spec = new ModelSpec(result.GetValue(baseline)!, plus, backbone, stride, dataset.Info.NumLabels, options.Seed,
-                plus ? settings : null, (dataset as MsrcDataset)?.Map?.BackgroundClasses, options.InferenceLongSide, baselineOptions);
+                plus ? settings : null, (dataset as MsrcDataset)?.Map?.BackgroundClasses, options.InferenceLongSide, baselineOptions.For(result.GetValue(baseline)!));
             TorchSharp.torch.manual_seed(options.Seed);
             using var model = spec.Create();
             model.to(on);

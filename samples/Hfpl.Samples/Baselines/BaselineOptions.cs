@@ -8,6 +8,10 @@ namespace Hfpl.Samples.Baselines;
 /// crop. <see cref="SeamBaseline.ViewScaleForCrop"/> keeps the reference's second view size at other crops.</param>
 public sealed record BaselineOptions(double SeamViewScale = SeamBaseline.ReferenceViewScale)
 {
+    /// <summary>These options as <paramref name="baseline"/>'s checkpoint records them: null for a baseline that reads none of them
+    /// (CAM), so that its runs compare equal whatever the options of other baselines were.</summary>
+    public BaselineOptions? For(string baseline) => baseline == "seam" ? this : null;
+
     /// <summary>What is wrong with these options, or null.</summary>
     public string? Problem() =>
         SeamViewScale is > 0 and < 1 ? null : $"the SEAM view scale must be in (0, 1), got {SeamViewScale}";

@@ -61,7 +61,7 @@ public static class Comparison
         foreach (var addOn in new[] { false, true })
         {
             var spec = new ModelSpec(baseline, addOn, settings.Backbone, settings.OutputStride, dataset.Info.NumLabels, seed, addOn ? settings.AddOn : null,
-                backgroundClasses, longSide, settings.BaselineOptions);
+                backgroundClasses, longSide, settings.BaselineOptions.For(baseline));
             var folder = Path.Combine(outputFolder, $"{spec.DisplayName.ToLowerInvariant().Replace("+", "p")}-seed{seed}");
             Directory.CreateDirectory(folder);
             TorchSharp.torch.manual_seed(seed);

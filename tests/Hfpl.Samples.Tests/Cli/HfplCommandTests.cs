@@ -186,6 +186,7 @@ public sealed class HfplCommandTests : IDisposable
         Assert.True(spec.AddOnSettings.MaskSampling);
         Assert.Equal(5, spec.Classes);
         Assert.Equal(["grass"], spec.BackgroundClasses);
+        Assert.Null(spec.BaselineOptions); // CAM reads none of SEAM's options, so its checkpoint records none.
         Assert.Equal(2, spec.AddOnSettings!.GridFactor);
         Assert.Equal(MaxNormGradient.StraightThrough, spec.AddOnSettings.Gradient);
         Assert.Equal((int)Math.Round(Math.Sqrt(40 * 69.0)), spec.InferenceLongSide);

@@ -186,6 +186,13 @@ public sealed class ComparisonReportTests : IDisposable
             Write(folder, "b", other.Where(r => r.Seed == 1).ToList())]));
         Assert.Contains("the CAM++ runs differ in more than the seed", error.Message);
         Assert.Contains("lambda 0,", error.Message);
+        // SEAM trained with another second view is another setting too, and the message says which.
+        var views = all.Select(r => r.Spec.Baseline == "seam" && !r.Spec.AddOn && r.Seed == 1
+            ? r with { Spec = r.Spec with { BaselineOptions = new BaselineOptions(0.6) } } : r).ToList();
+        var viewError = Assert.Throws<InvalidDataException>(() => ComparisonFile.Merge([Write(folder, "e", views.Where(r => r.Seed == 0).ToList()),
+            Write(folder, "f", views.Where(r => r.Seed == 1).ToList())]));
+        Assert.Contains("the SEAM runs differ in more than the seed", viewError.Message);
+        Assert.Contains("(no add-on; SEAM view 0.6)", viewError.Message);
         // The seed alone is allowed to differ (it is part of the model description).
         ComparisonFile.Merge([Write(folder, "c", all.Where(r => r.Seed == 0).ToList()), Write(folder, "d", all.Where(r => r.Seed == 1).ToList())]);
     }

@@ -47,6 +47,8 @@ public class ModelSpecTests
             Assert.Contains("model.bin.json: the SEAM view scale must be in (0, 1), got 1.5", error.Message);
             Assert.Equal("SEAM view 0.6", spec.BaselineOptions!.ToString());
             Assert.Equal("", new BaselineOptions().ToString());
+            Assert.Null(new BaselineOptions(0.6).For("cam"));
+            Assert.Equal(0.6, new BaselineOptions(0.6).For("seam")!.SeamViewScale);
         }
         finally { Directory.Delete(folder, recursive: true); }
     }
