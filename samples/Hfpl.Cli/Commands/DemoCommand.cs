@@ -54,11 +54,15 @@ public static class DemoCommand
             };
             var outputFolder = result.GetValue(output)!;
             settings = settings with { Device = result.ResolveDevice(device, name) };
+            if (!settings.Baselines.Any(BaselineOptions.ReadBy) && result.Given(training.SeamViewScale))
+                throw new UsageException($"demo: --seam-view-scale applies to --baseline seam, not {string.Join(",", settings.Baselines)}");
             if (!synthetic && result.Given(syntheticSize)) throw new UsageException("demo: --synthetic-size applies to the built-in data, not to --data");
             var dataset = data.Open(result, name, folder, syntheticSize: result.GetValue(syntheticSize)!.Value);
             Console.WriteLine($"hfpl demo: {dataset.Info.Name}, {dataset.Count} images, {dataset.Info.NumLabels} classes; " +
                               $"{settings.Backbone} backbone, {settings.Training.Steps} steps of {settings.Training.BatchSize} crops of {settings.Training.CropSize} px, " +
-                              $"seeds {string.Join(",", settings.Seeds)}; add-on {settings.AddOn}; output in {outputFolder}");
+                              $"seeds {string.Join(",", settings.Seeds)}; add-on {settings.AddOn}" +
+                              (settings.Baselines.Any(BaselineOptions.ReadBy) ? FormattableString.Invariant($"; SEAM view {settings.BaselineOptions.SeamViewScale:0.###}") : "") +
+                              $"; output in {outputFolder}");
             var clock = Stopwatch.StartNew();
             var results = Comparison.Run(dataset, settings, outputFolder, Console.Error);
             ComparisonReport.WriteJson(Path.Combine(outputFolder, "comparison.json"), results, dataset.Info, dataset.Count, settings);

@@ -35,7 +35,7 @@ public static class TrainCommand
             if (!plus && addOn.FirstGiven(result) is { } stray)
                 throw new UsageException($"train: {stray.Name} sets an add-on hyper-parameter; it needs --addon");
             var baselineOptions = training.Baseline(result, synthetic: false, options.CropSize, name);
-            if (result.GetValue(baseline) != "seam" && result.Given(training.SeamViewScale))
+            if (!BaselineOptions.ReadBy(result.GetValue(baseline)!) && result.Given(training.SeamViewScale))
                 throw new UsageException($"train: --seam-view-scale applies to --baseline seam, not {result.GetValue(baseline)}");
             var on = result.ResolveDevice(device, name);
             var dataset = data.Open(result, name, folder);

@@ -42,13 +42,20 @@ public sealed class TrainingOptionSet
     /// <summary>Every option, to add to a command.</summary>
     public IEnumerable<Option> All => [Steps, Batch, Crop, LearningRate, Seed, Backbone, OutputStride, ScaleRange, SeamViewScale];
 
+    /// <summary>The smallest second view, in pixels, <see cref="Baseline"/> accepts.</summary>
+    public const int SmallestSeamView = 16;
+
     /// <summary>The baselines' own hyper-parameters for a crop of <paramref name="crop"/> pixels.</summary>
     public BaselineOptions Baseline(ParseResult result, bool synthetic, int crop, string command)
     {
         var text = result.GetValue(SeamViewScale) ?? (synthetic ? SeamBaseline.ReferenceViewScale.ToString(CultureInfo.InvariantCulture) : "crop");
-        if (text == "crop") return new(SeamBaseline.ViewScaleForCrop(crop));
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var scale) && scale is > 0 and < 1) return new(scale);
-        throw new UsageException($"{command}: --seam-view-scale must be 'crop' or a number in (0, 1), got '{text}'");
+        var scale = text == "crop" ? SeamBaseline.ViewScaleForCrop(crop)
+            : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var given) && given is > 0 and < 1 ? given
+            : throw new UsageException($"{command}: --seam-view-scale must be 'crop' or a number in (0, 1), got '{text}'");
+        if ((int)(crop * scale) < SmallestSeamView)
+            throw new UsageException($"{command}: --seam-view-scale {text} makes SEAM's second view {(int)(crop * scale)} pixels of a {crop}-pixel crop; " +
+                                     $"it needs at least {SmallestSeamView}");
+        return new(scale);
     }
 
     /// <summary>The backbone and its stride, checked against what the backbone supports.</summary>

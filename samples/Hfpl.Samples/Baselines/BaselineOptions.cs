@@ -8,13 +8,17 @@ namespace Hfpl.Samples.Baselines;
 /// crop. <see cref="SeamBaseline.ViewScaleForCrop"/> keeps the reference's second view size at other crops.</param>
 public sealed record BaselineOptions(double SeamViewScale = SeamBaseline.ReferenceViewScale)
 {
-    /// <summary>These options as <paramref name="baseline"/>'s checkpoint records them: null for a baseline that reads none of them
-    /// (CAM), so that its runs compare equal whatever the options of other baselines were.</summary>
-    public BaselineOptions? For(string baseline) => baseline == "seam" ? this : null;
+    /// <summary>These options as <paramref name="baseline"/>'s checkpoint records them: null for the references' options and for a
+    /// baseline that reads none of them (CAM), so that runs with the same model compare equal whatever else was set, and whichever
+    /// build wrote them.</summary>
+    public BaselineOptions? For(string baseline) => ReadBy(baseline) && this != new BaselineOptions() ? this : null;
+
+    /// <summary>Whether <paramref name="baseline"/> reads any of these options.</summary>
+    public static bool ReadBy(string baseline) => baseline == "seam";
 
     /// <summary>What is wrong with these options, or null.</summary>
     public string? Problem() =>
-        SeamViewScale is > 0 and < 1 ? null : $"the SEAM view scale must be in (0, 1), got {SeamViewScale}";
+        SeamViewScale is > 0 and < 1 ? null : FormattableString.Invariant($"the SEAM view scale must be in (0, 1), got {SeamViewScale}");
 
     /// <summary>A short description of what differs from the defaults, e.g. "SEAM view 0.6"; empty for the defaults.</summary>
     public override string ToString() =>

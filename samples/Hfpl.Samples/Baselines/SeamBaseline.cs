@@ -93,8 +93,10 @@ public sealed class SeamBaseline : WsssBaseline
         using var scope = NewDisposeScope();
         var b = images.shape[0];
         var label = cat([ones(b, 1, dtype: labels.dtype, device: labels.device), labels], 1).view(b, -1, 1, 1);
-        var second = functional.interpolate(images, [(long)(images.shape[2] * SecondViewScale), (long)(images.shape[3] * SecondViewScale)],
-            mode: InterpolationMode.Bilinear, align_corners: true);
+        var secondSize = new[] { (long)(images.shape[2] * SecondViewScale), (long)(images.shape[3] * SecondViewScale) };
+        if (secondSize.Min() < 1)
+            throw new ArgumentException($"Images of {images.shape[2]}x{images.shape[3]} pixels leave no second view at scale {SecondViewScale}.", nameof(images));
+        var second = functional.interpolate(images, secondSize, mode: InterpolationMode.Bilinear, align_corners: true);
         var v1 = Forward(images);
         var v2 = Forward(second);
 

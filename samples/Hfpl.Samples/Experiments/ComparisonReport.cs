@@ -95,6 +95,7 @@ public static class ComparisonReport
         backbone = settings.Backbone,
         outputStride = settings.OutputStride,
         addOn = settings.AddOn,
+        baselineOptions = settings.BaselineOptions,
         training = settings.Training,
         seeds = settings.Seeds,
         scales = settings.Scales ?? Inference.CamInference.DefaultScales,

@@ -43,6 +43,7 @@ public sealed class HfplCommandTests : IDisposable
     [InlineData("--baseline must be one or more of cam, seam, comma-separated, got 'cam,vgg'", "demo", "--baseline", "cam,vgg")]
     [InlineData("--fsl-features must be one of bilinear, area, got 'nearest'", "demo", "--fsl-features", "nearest")]
     [InlineData("--is-lambda must be between 0 and 1, got 1.5", "demo", "--is-lambda", "1.5")]
+    [InlineData("demo: --seam-view-scale applies to --baseline seam, not cam", "demo", "--seam-view-scale", "0.5")]
     [InlineData("--fsl-sigma sets an add-on hyper-parameter; it needs --addon", "train", "--data", "/tmp", "--checkpoint", "/tmp/x.bin", "--fsl-sigma", "2")]
     public void Bad_arguments_give_one_clear_line_and_exit_code_2(string message, params string[] args)
     {

@@ -18,6 +18,13 @@ public sealed class TrainingOptionSetTests
     }
 
     [Fact]
+    public void A_second_view_under_16_pixels_is_a_usage_error()
+    {
+        var error = Assert.Throws<UsageException>(() => ViewScale(false, 224, "--seam-view-scale", "0.05"));
+        Assert.Contains("--seam-view-scale 0.05 makes SEAM's second view 11 pixels of a 224-pixel crop; it needs at least 16", error.Message);
+    }
+
+    [Fact]
     public void Seam_view_scale_is_the_references_on_built_in_data_and_follows_the_crop_on_photographs()
     {
         Assert.Equal(0.3, ViewScale(synthetic: true, crop: 96));

@@ -38,8 +38,8 @@ public class ModelSpecTests
             Assert.Equal(spec, ModelSpec.Load(checkpoint));
             using (var model = (SeamBaseline)ModelSpec.Load(checkpoint).Create())
                 Assert.Equal(0.6, model.SecondViewScale);
-            // A checkpoint written before the option existed builds the reference's 0.3.
-            new ModelSpec("seam", AddOn: false, "small", 8, 3, Seed: 0).Save(checkpoint);
+            // A checkpoint written before the option existed (no such key in its JSON) builds the reference's 0.3.
+            File.WriteAllText(checkpoint + ".json", """{"Baseline": "seam", "AddOn": false, "Backbone": "small", "OutputStride": 8, "Classes": 3, "Seed": 0}""");
             using (var model = (SeamBaseline)ModelSpec.Load(checkpoint).Create())
                 Assert.Equal(0.3, model.SecondViewScale);
             (spec with { BaselineOptions = new BaselineOptions(1.5) }).Save(checkpoint);
@@ -48,6 +48,7 @@ public class ModelSpecTests
             Assert.Equal("SEAM view 0.6", spec.BaselineOptions!.ToString());
             Assert.Equal("", new BaselineOptions().ToString());
             Assert.Null(new BaselineOptions(0.6).For("cam"));
+            Assert.Null(new BaselineOptions(0.3).For("seam")); // the reference's options are recorded as none, as before they existed
             Assert.Equal(0.6, new BaselineOptions(0.6).For("seam")!.SeamViewScale);
         }
         finally { Directory.Delete(folder, recursive: true); }
