@@ -36,13 +36,14 @@ public static class DemoCommand
             var options = training.Resolve(result, synthetic, name);
             var (backbone, stride) = training.BackboneChoice(result, name, synthetic ? "small" : "resnet18", synthetic ? 4 : 16);
             if (result.Given(seeds) && result.Given(training.Seed)) throw new UsageException("demo: give --seed or --seeds, not both");
+            var baselineNames = BaselineList(result.GetValue(baselines)!);
             var settings = new ComparisonSettings
             {
-                Baselines = BaselineList(result.GetValue(baselines)!),
+                Baselines = baselineNames,
                 Backbone = backbone,
                 OutputStride = stride,
                 Training = options,
-                BaselineOptions = training.Baseline(result, synthetic, options.CropSize, name),
+                BaselineOptions = training.Baseline(result, synthetic, options.CropSize, baselineNames, name),
                 AddOn = addOn.Resolve(result, name, stride, synthetic),
                 Seeds = result.GetValue(seeds) is { } text ? SeedList(text) : [options.Seed],
                 Scales = result.GetNumbers(scales),
@@ -54,14 +55,12 @@ public static class DemoCommand
             };
             var outputFolder = result.GetValue(output)!;
             settings = settings with { Device = result.ResolveDevice(device, name) };
-            if (!settings.Baselines.Any(BaselineOptions.ReadBy) && result.Given(training.SeamViewScale))
-                throw new UsageException($"demo: --seam-view-scale applies to --baseline seam, not {string.Join(",", settings.Baselines)}");
             if (!synthetic && result.Given(syntheticSize)) throw new UsageException("demo: --synthetic-size applies to the built-in data, not to --data");
             var dataset = data.Open(result, name, folder, syntheticSize: result.GetValue(syntheticSize)!.Value);
             Console.WriteLine($"hfpl demo: {dataset.Info.Name}, {dataset.Count} images, {dataset.Info.NumLabels} classes; " +
                               $"{settings.Backbone} backbone, {settings.Training.Steps} steps of {settings.Training.BatchSize} crops of {settings.Training.CropSize} px, " +
                               $"seeds {string.Join(",", settings.Seeds)}; add-on {settings.AddOn}" +
-                              (settings.Baselines.Any(BaselineOptions.ReadBy) ? FormattableString.Invariant($"; SEAM view {settings.BaselineOptions.SeamViewScale:0.###}") : "") +
+                              (settings.Baselines.Any(WsssBaselines.ReadsOptions) ? FormattableString.Invariant($"; SEAM view {settings.BaselineOptions.SeamViewScale:0.###}") : "") +
                               $"; output in {outputFolder}");
             var clock = Stopwatch.StartNew();
             var results = Comparison.Run(dataset, settings, outputFolder, Console.Error);

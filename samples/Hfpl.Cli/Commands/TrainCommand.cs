@@ -34,9 +34,7 @@ public static class TrainCommand
             var plus = result.GetValue(addon);
             if (!plus && addOn.FirstGiven(result) is { } stray)
                 throw new UsageException($"train: {stray.Name} sets an add-on hyper-parameter; it needs --addon");
-            var baselineOptions = training.Baseline(result, synthetic: false, options.CropSize, name);
-            if (!BaselineOptions.ReadBy(result.GetValue(baseline)!) && result.Given(training.SeamViewScale))
-                throw new UsageException($"train: --seam-view-scale applies to --baseline seam, not {result.GetValue(baseline)}");
+            var baselineOptions = training.Baseline(result, synthetic: false, options.CropSize, [result.GetValue(baseline)!], name);
             var on = result.ResolveDevice(device, name);
             var dataset = data.Open(result, name, folder);
             var path = result.GetValue(checkpoint)!;
@@ -47,8 +45,7 @@ public static class TrainCommand
             model.to(on);
             var report = Trainer.Train(model, dataset.ToList(), options with { CheckpointPath = path }, Console.Error, spec.DisplayName);
             spec.Save(path);
-            var described = string.Join("; ", new[] { spec.AddOnSettings?.ToString(), spec.BaselineOptions?.ToString() }.Where(d => !string.IsNullOrEmpty(d)));
-            Console.WriteLine($"{spec.DisplayName}{(described.Length > 0 ? $" ({described})" : "")}: trained {options.Steps} steps in {report.Elapsed:hh\\:mm\\:ss}; " +
+            Console.WriteLine($"{spec.DisplayName} ({spec.Describe()}): trained {options.Steps} steps in {report.Elapsed:hh\\:mm\\:ss}; " +
                               $"loss {string.Join(", ", report.LastLosses.Select(kv => $"{kv.Key} {kv.Value:F4}"))}; saved {path}");
             return 0;
         });

@@ -45,9 +45,13 @@ public sealed class TrainingOptionSet
     /// <summary>The smallest second view, in pixels, <see cref="Baseline"/> accepts.</summary>
     public const int SmallestSeamView = 16;
 
-    /// <summary>The baselines' own hyper-parameters for a crop of <paramref name="crop"/> pixels.</summary>
-    public BaselineOptions Baseline(ParseResult result, bool synthetic, int crop, string command)
+    /// <summary>The baselines' own hyper-parameters for a crop of <paramref name="crop"/> pixels, checked against the
+    /// <paramref name="baselines"/> that will be trained: an option none of them reads is a usage error.</summary>
+    public BaselineOptions Baseline(ParseResult result, bool synthetic, int crop, IReadOnlyCollection<string> baselines, string command)
     {
+        if (result.Given(SeamViewScale) && !baselines.Any(WsssBaselines.ReadsOptions))
+            throw new UsageException($"{command}: --seam-view-scale applies to --baseline {string.Join(" or ", WsssBaselines.NamesReadingOptions)}, " +
+                                     $"not {string.Join(",", baselines)}");
         var text = result.GetValue(SeamViewScale) ?? (synthetic ? SeamBaseline.ReferenceViewScale.ToString(CultureInfo.InvariantCulture) : "crop");
         var scale = text == "crop" ? SeamBaseline.ViewScaleForCrop(crop)
             : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var given) && given is > 0 and < 1 ? given

@@ -11,10 +11,7 @@ public sealed record BaselineOptions(double SeamViewScale = SeamBaseline.Referen
     /// <summary>These options as <paramref name="baseline"/>'s checkpoint records them: null for the references' options and for a
     /// baseline that reads none of them (CAM), so that runs with the same model compare equal whatever else was set, and whichever
     /// build wrote them.</summary>
-    public BaselineOptions? For(string baseline) => ReadBy(baseline) && this != new BaselineOptions() ? this : null;
-
-    /// <summary>Whether <paramref name="baseline"/> reads any of these options.</summary>
-    public static bool ReadBy(string baseline) => baseline == "seam";
+    public BaselineOptions? For(string baseline) => WsssBaselines.ReadsOptions(baseline) && this != new BaselineOptions() ? this : null;
 
     /// <summary>What is wrong with these options, or null.</summary>
     public string? Problem() =>

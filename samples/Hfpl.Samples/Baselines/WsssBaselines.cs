@@ -12,18 +12,31 @@ public static class WsssBaselines
     /// own hyper-parameters (a baseline reads those that concern it).</summary>
     public delegate WsssBaseline Factory(Backbone backbone, int classes, HfplAddOn? addOn, BaselineOptions options);
 
-    static readonly (string Name, Factory Create)[] Registered =
+    /// <summary>One registration: the name, the factory, and whether the baseline reads any <see cref="BaselineOptions"/> (a
+    /// baseline that does not gets none recorded in its checkpoint, and the CLI refuses them for it).</summary>
+    readonly record struct Registration(string Name, Factory Create, bool ReadsOptions);
+
+    static readonly Registration[] Registered =
     [
-        ("cam", (backbone, classes, addOn, _) => new CamBaseline(backbone, classes, addOn)),
-        ("seam", (backbone, classes, addOn, options) => new SeamBaseline(backbone, classes, addOn, options.SeamViewScale)),
+        new("cam", (backbone, classes, addOn, _) => new CamBaseline(backbone, classes, addOn), ReadsOptions: false),
+        new("seam", (backbone, classes, addOn, options) => new SeamBaseline(backbone, classes, addOn, options.SeamViewScale), ReadsOptions: true),
     ];
 
     /// <summary>The names, in registration order.</summary>
     public static IReadOnlyList<string> Names { get; } = Registered.Select(r => r.Name).ToArray();
 
+    /// <summary>The names of the baselines that read <see cref="BaselineOptions"/>, in registration order.</summary>
+    public static IReadOnlyList<string> NamesReadingOptions { get; } = Registered.Where(r => r.ReadsOptions).Select(r => r.Name).ToArray();
+
     /// <summary>The factory of <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">The name is not registered.</exception>
-    public static Factory Get(string name) =>
-        Registered.FirstOrDefault(r => r.Name == name).Create
-        ?? throw new ArgumentException($"Unknown baseline '{name}' (known: {string.Join(", ", Names)}).", nameof(name));
+    public static Factory Get(string name) => Find(name).Create;
+
+    /// <summary>Whether <paramref name="name"/> reads any <see cref="BaselineOptions"/>.</summary>
+    /// <exception cref="ArgumentException">The name is not registered.</exception>
+    public static bool ReadsOptions(string name) => Find(name).ReadsOptions;
+
+    static Registration Find(string name) =>
+        Registered.FirstOrDefault(r => r.Name == name) is { Create: not null } found ? found
+        : throw new ArgumentException($"Unknown baseline '{name}' (known: {string.Join(", ", Names)}).", nameof(name));
 }

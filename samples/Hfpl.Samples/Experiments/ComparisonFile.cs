@@ -74,7 +74,7 @@ public static class ComparisonFile
             var settings = variant.GroupBy(r => JsonSerializer.Serialize(r.Run.Spec with { Seed = 0 }, MetricsJson.Options)).ToList();
             if (settings.Count > 1)
                 throw new InvalidDataException($"the {variant.Key} runs differ in more than the seed: " +
-                                               string.Join(" vs ", settings.Select(g => $"{string.Join(", ", g.Select(r => r.Path).Distinct())} ({Describe(g.First().Run.Spec)})")));
+                                               string.Join(" vs ", settings.Select(g => $"{string.Join(", ", g.Select(r => r.Path).Distinct())} ({g.First().Run.Spec.Describe()})")));
         }
         foreach (var baseline in runs.GroupBy(r => r.Run.Spec.Baseline))
         {
@@ -85,9 +85,6 @@ public static class ComparisonFile
         }
         return (files[0].Content.Dataset, runs.Select(r => r.Run).ToList());
     }
-
-    static string Describe(ModelSpec spec) =>
-        string.Join("; ", new[] { spec.AddOnSettings?.ToString() ?? "no add-on", spec.BaselineOptions?.ToString() }.Where(d => !string.IsNullOrEmpty(d)));
 
     static PseudoLabelReport Report(JsonElement report)
     {

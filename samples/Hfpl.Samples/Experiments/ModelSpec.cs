@@ -40,6 +40,12 @@ public sealed record ModelSpec(string Baseline, bool AddOn, string Backbone, int
     /// <summary>A short name: "CAM", "CAM++".</summary>
     public string DisplayName => Baseline.ToUpperInvariant() + (AddOn ? "++" : "");
 
+    /// <summary>What was set besides the name: the add-on's settings (or "no add-on") and the baseline options that differ from the
+    /// reference's, e.g. "no add-on; SEAM view 0.6" or "lambda 0, FSL weight 1, sigma 5, FSL grid x2".</summary>
+    public string Describe() =>
+        string.Join("; ", new[] { AddOn ? (AddOnSettings ?? new AddOnSettings()).ToString() : "no add-on", BaselineOptions?.ToString() }
+            .Where(d => !string.IsNullOrEmpty(d)));
+
     /// <summary>Writes the spec to <c>checkpoint.json</c>.</summary>
     public void Save(string checkpointPath) =>
         File.WriteAllText(checkpointPath + ".json", JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));

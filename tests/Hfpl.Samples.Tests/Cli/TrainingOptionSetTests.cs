@@ -7,14 +7,16 @@ namespace Hfpl.Samples.Tests.Cli;
 /// <summary>The baselines' own defaults: the reference's on the built-in data, the second view that follows the crop on photographs.</summary>
 public sealed class TrainingOptionSetTests
 {
-    static double ViewScale(bool synthetic, int crop, params string[] args)
+    static double ViewScale(bool synthetic, int crop, params string[] args) => ViewScaleFor(["seam"], synthetic, crop, args);
+
+    static double ViewScaleFor(string[] baselines, bool synthetic, int crop, params string[] args)
     {
         var options = new TrainingOptionSet();
         var command = new RootCommand();
         foreach (var option in options.All) command.Options.Add(option);
         var result = command.Parse(args);
         Assert.Empty(result.Errors);
-        return options.Baseline(result, synthetic, crop, "train").SeamViewScale;
+        return options.Baseline(result, synthetic, crop, baselines, "train").SeamViewScale;
     }
 
     [Fact]
@@ -42,5 +44,14 @@ public sealed class TrainingOptionSetTests
     {
         var error = Assert.Throws<UsageException>(() => ViewScale(false, 224, "--seam-view-scale", text));
         Assert.Contains($"--seam-view-scale must be 'crop' or a number in (0, 1), got '{text}'", error.Message);
+    }
+
+    [Fact]
+    public void A_seam_view_scale_is_refused_unless_a_baseline_that_reads_it_is_trained()
+    {
+        var error = Assert.Throws<UsageException>(() => ViewScaleFor(["cam"], false, 224, "--seam-view-scale", "0.5"));
+        Assert.Equal("train: --seam-view-scale applies to --baseline seam, not cam", error.Message);
+        Assert.Equal(0.5, ViewScaleFor(["cam", "seam"], false, 224, "--seam-view-scale", "0.5"));
+        Assert.Equal(0.6, ViewScaleFor(["cam"], false, 224)); // not given: the default, whatever is trained
     }
 }

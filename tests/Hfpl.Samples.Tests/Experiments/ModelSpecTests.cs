@@ -53,4 +53,29 @@ public class ModelSpecTests
         }
         finally { Directory.Delete(folder, recursive: true); }
     }
+
+    [Fact]
+    public void Describe_names_the_add_on_settings_and_the_baseline_options_that_differ()
+    {
+        Assert.Equal("no add-on", new ModelSpec("cam", AddOn: false, "small", 8, 3, Seed: 0).Describe());
+        Assert.Equal("no add-on; SEAM view 0.6",
+            new ModelSpec("seam", AddOn: false, "small", 8, 3, Seed: 0, BaselineOptions: new BaselineOptions(0.6)).Describe());
+        // A "++" spec without settings (the paper's defaults, as older checkpoints record them) is still an add-on.
+        Assert.Equal("lambda 0.2, FSL weight 1, sigma 5", new ModelSpec("cam", AddOn: true, "small", 8, 3, Seed: 0).Describe());
+        Assert.Equal("lambda 0, FSL weight 1, sigma 5, FSL grid x2; SEAM view 0.6",
+            new ModelSpec("seam", AddOn: true, "small", 8, 3, Seed: 0, new AddOnSettings(Lambda: 0, GridFactor: 2),
+                BaselineOptions: new BaselineOptions(0.6)).Describe());
+    }
+
+    [Fact]
+    public void The_registry_says_which_baselines_read_baseline_options()
+    {
+        Assert.False(WsssBaselines.ReadsOptions("cam"));
+        Assert.True(WsssBaselines.ReadsOptions("seam"));
+        Assert.Equal(["seam"], WsssBaselines.NamesReadingOptions);
+        var error = Assert.Throws<ArgumentException>(() => WsssBaselines.ReadsOptions("deeplab"));
+        Assert.Equal("name", error.ParamName);
+        Assert.Contains("Unknown baseline 'deeplab'", error.Message);
+        Assert.Throws<ArgumentException>(() => WsssBaselines.Get("deeplab"));
+    }
 }
