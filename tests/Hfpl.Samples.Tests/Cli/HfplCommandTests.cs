@@ -239,6 +239,7 @@ public sealed class HfplCommandTests : IDisposable
         var checkpoint = Path.Combine(root, "model.bin");
         var train = Run(HfplDll, "train", "--data", data, "--checkpoint", checkpoint, "--backbone", "small", "--steps", "1", "--batch", "2", "--crop", "40");
         Assert.True(train.Code == 0, train.Error);
+        Assert.Contains("CAM (no add-on): trained 1 steps", train.Out);
         var good = File.ReadAllBytes(checkpoint);
         var json = File.ReadAllText(checkpoint + ".json");
 
