@@ -57,6 +57,7 @@ public static class DemoCommand
             settings = settings with { Device = result.ResolveDevice(device, name) };
             if (!synthetic && result.Given(syntheticSize)) throw new UsageException("demo: --synthetic-size applies to the built-in data, not to --data");
             var dataset = data.Open(result, name, folder, syntheticSize: result.GetValue(syntheticSize)!.Value);
+            AddOnOptionSet.NoteWithoutBackground(dataset.Info, name, Console.Error);
             Console.WriteLine($"hfpl demo: {dataset.Info.Name}, {dataset.Count} images, {dataset.Info.NumLabels} classes; " +
                               $"{settings.Backbone} backbone, {settings.Training.Steps} steps of {settings.Training.BatchSize} crops of {settings.Training.CropSize} px, " +
                               $"seeds {string.Join(",", settings.Seeds)}; add-on {settings.AddOn}" +

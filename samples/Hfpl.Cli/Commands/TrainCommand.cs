@@ -37,6 +37,7 @@ public static class TrainCommand
             var baselineOptions = training.Baseline(result, synthetic: false, options.CropSize, [result.GetValue(baseline)!], name);
             var on = result.ResolveDevice(device, name);
             var dataset = data.Open(result, name, folder);
+            if (plus) AddOnOptionSet.NoteWithoutBackground(dataset.Info, name, Console.Error);
             var path = result.GetValue(checkpoint)!;
             var spec = new ModelSpec(result.GetValue(baseline)!, plus, backbone, stride, dataset.Info.NumLabels, options.Seed,
                 plus ? settings : null, (dataset as MsrcDataset)?.Map?.BackgroundClasses, options.InferenceLongSide, baselineOptions.For(result.GetValue(baseline)!));

@@ -98,4 +98,15 @@ public sealed class AddOnOptionSet
 
     static double? Number(string text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v) ? v : null;
+
+    /// <summary>Writes one note line to <paramref name="error"/> when the "++" variant is about to be trained on data without a
+    /// background class: the add-on is made for objects on a background, and on MSRC-21 read as its 21 classes CAM++ lost to CAM.
+    /// Training goes on; the note names the option that reads stuff classes as background.</summary>
+    public static void NoteWithoutBackground(Hfpl.Samples.Data.DatasetInfo info, string command, TextWriter error)
+    {
+        if (!info.HasBackground)
+            error.WriteLine($"hfpl {command}: note: {info.Name} has no background class; the add-on is made for objects on a background " +
+                            "and lost to the plain baseline on MSRC-21 read as its 21 classes (README, 'Objects on a background'); " +
+                            "--background-classes NAME,... reads stuff classes as background");
+    }
 }

@@ -181,6 +181,7 @@ public sealed class HfplCommandTests : IDisposable
         Assert.True(train.Code == 0, train.Error);
         // Stride 8, grid factor 2: 10 pixels are 2.5 cells of the 4-pixel FSL grid.
         Assert.Contains("CAM++ (lambda 0, FSL weight 1, sigma 2.5, FSL grid x2, straight-through FSL gradient): trained 2 steps", train.Out);
+        Assert.DoesNotContain("no background class", train.Error);
         var spec = Hfpl.Samples.Experiments.ModelSpec.Load(checkpoint);
         // Photographs' defaults: no importance sampling share, padding never sampled when it is switched on, the straight-through gradient.
         Assert.Equal(0, spec.AddOnSettings!.Lambda);
@@ -240,6 +241,7 @@ public sealed class HfplCommandTests : IDisposable
         var train = Run(HfplDll, "train", "--data", data, "--checkpoint", checkpoint, "--backbone", "small", "--steps", "1", "--batch", "2", "--crop", "40");
         Assert.True(train.Code == 0, train.Error);
         Assert.Contains("CAM (no add-on): trained 1 steps", train.Out);
+        Assert.DoesNotContain("no background class", train.Error); // the plain baseline gets no note
         var good = File.ReadAllBytes(checkpoint);
         var json = File.ReadAllText(checkpoint + ".json");
 
@@ -352,6 +354,22 @@ public sealed class HfplCommandTests : IDisposable
         Assert.True(scored.Code == 0, scored.Error);
         Assert.Matches(@"CAM\+\+: 6 images, 6 scored: mIoU \d+\.\d\d at threshold", scored.Out);
         Assert.False(Directory.Exists(Path.Combine(root, "scored", "cams")));
+    }
+
+    [Fact]
+    public void Training_the_add_on_on_data_without_a_background_class_prints_one_note_and_goes_on()
+    {
+        var root = AllLabelledFolder();
+        var data = Path.Combine(root, "data");
+        var train = Run(HfplDll, "train", "--data", data, "--checkpoint", Path.Combine(root, "m.bin"), "--backbone", "small", "--addon",
+            "--steps", "1", "--batch", "2", "--crop", "40");
+        Assert.True(train.Code == 0, train.Error);
+        var notes = train.Error.Split('\n').Where(l => l.Contains("note:")).ToList();
+        var note = Assert.Single(notes);
+        Assert.StartsWith("hfpl train: note: ", note);
+        Assert.Contains("has no background class", note);
+        Assert.Contains("--background-classes", note);
+        Assert.Contains("trained 1 steps", train.Out);
     }
 
     [Fact]
