@@ -61,7 +61,7 @@ public static class DemoCommand
             Console.WriteLine($"hfpl demo: {dataset.Info.Name}, {dataset.Count} images, {dataset.Info.NumLabels} classes; " +
                               $"{settings.Backbone} backbone, {settings.Training.Steps} steps of {settings.Training.BatchSize} crops of {settings.Training.CropSize} px, " +
                               $"seeds {string.Join(",", settings.Seeds)}; add-on {settings.AddOn}" +
-                              (settings.Baselines.Any(WsssBaselines.ReadsOptions) ? FormattableString.Invariant($"; SEAM view {settings.BaselineOptions.SeamViewScale:0.###}") : "") +
+                              (settings.Baselines.Any(WsssBaselines.ReadsOptions) ? "; " + settings.BaselineOptions.Describe() : "") +
                               $"; output in {outputFolder}");
             var clock = Stopwatch.StartNew();
             var results = Comparison.Run(dataset, settings, outputFolder, Console.Error);

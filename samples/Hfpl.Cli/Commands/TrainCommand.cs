@@ -34,13 +34,14 @@ public static class TrainCommand
             var plus = result.GetValue(addon);
             if (!plus && addOn.FirstGiven(result) is { } stray)
                 throw new UsageException($"train: {stray.Name} sets an add-on hyper-parameter; it needs --addon");
-            var baselineOptions = training.Baseline(result, synthetic: false, options.CropSize, [result.GetValue(baseline)!], name);
+            var baselineName = result.GetValue(baseline)!;
+            var baselineOptions = training.Baseline(result, synthetic: false, options.CropSize, [baselineName], name);
             var on = result.ResolveDevice(device, name);
             var dataset = data.Open(result, name, folder);
             if (plus) AddOnOptionSet.NoteWithoutBackground(dataset.Info, name, Console.Error);
             var path = result.GetValue(checkpoint)!;
-            var spec = new ModelSpec(result.GetValue(baseline)!, plus, backbone, stride, dataset.Info.NumLabels, options.Seed,
-                plus ? settings : null, (dataset as MsrcDataset)?.Map?.BackgroundClasses, options.InferenceLongSide, baselineOptions.For(result.GetValue(baseline)!));
+            var spec = new ModelSpec(baselineName, plus, backbone, stride, dataset.Info.NumLabels, options.Seed,
+                plus ? settings : null, (dataset as MsrcDataset)?.Map?.BackgroundClasses, options.InferenceLongSide, baselineOptions.For(baselineName));
             TorchSharp.torch.manual_seed(options.Seed);
             using var model = spec.Create();
             model.to(on);

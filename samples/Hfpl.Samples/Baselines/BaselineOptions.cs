@@ -17,7 +17,9 @@ public sealed record BaselineOptions(double SeamViewScale = SeamBaseline.Referen
     public string? Problem() =>
         SeamViewScale is > 0 and < 1 ? null : FormattableString.Invariant($"the SEAM view scale must be in (0, 1), got {SeamViewScale}");
 
+    /// <summary>Every option with its value, e.g. "SEAM view 0.6", whether or not it is the default.</summary>
+    public string Describe() => FormattableString.Invariant($"SEAM view {SeamViewScale:0.###}");
+
     /// <summary>A short description of what differs from the defaults, e.g. "SEAM view 0.6"; empty for the defaults.</summary>
-    public override string ToString() =>
-        SeamViewScale != SeamBaseline.ReferenceViewScale ? FormattableString.Invariant($"SEAM view {SeamViewScale:0.###}") : "";
+    public override string ToString() => SeamViewScale != SeamBaseline.ReferenceViewScale ? Describe() : "";
 }

@@ -47,6 +47,7 @@ public class ModelSpecTests
             Assert.Contains("model.bin.json: the SEAM view scale must be in (0, 1), got 1.5", error.Message);
             Assert.Equal("SEAM view 0.6", spec.BaselineOptions!.ToString());
             Assert.Equal("", new BaselineOptions().ToString());
+            Assert.Equal("SEAM view 0.3", new BaselineOptions().Describe()); // the demo's start-up line names the scale even at the default
             Assert.Null(new BaselineOptions(0.6).For("cam"));
             Assert.Null(new BaselineOptions(0.3).For("seam")); // the reference's options are recorded as none, as before they existed
             Assert.Equal(0.6, new BaselineOptions(0.6).For("seam")!.SeamViewScale);
