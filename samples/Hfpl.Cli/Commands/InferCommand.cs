@@ -64,7 +64,8 @@ public static class InferCommand
                 new InferenceOutputs(outputFolder, result.GetValue(overlays) ?? int.MaxValue, Cams: !result.GetValue(noCams)),
                 Console.Error, side, result.GetValue(threshold));
             Directory.CreateDirectory(outputFolder);
-            MetricsJson.WriteInference(Path.Combine(outputFolder, "metrics.json"), path, spec, dataset.Info, part, result.GetNumbers(scales), side, report);
+            MetricsJson.WriteInference(Path.Combine(outputFolder, "metrics.json"), path, spec, dataset.Info, part, result.GetNumbers(scales), side, report,
+                ModelSpec.TrainedOn(path));
             var where = part.Count > 1 ? $" (shard {part}: {images.Count} of {dataset.Count} images)" : "";
             Console.WriteLine(report.ScoredImages == 0
                 ? $"{spec.DisplayName}: {report.Images} images{where}, none with a mask: pseudo-labels" +

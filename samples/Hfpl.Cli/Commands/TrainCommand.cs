@@ -46,7 +46,7 @@ public static class TrainCommand
             using var model = spec.Create();
             model.to(on);
             var report = Trainer.Train(model, dataset.ToList(), options with { CheckpointPath = path }, Console.Error, spec.DisplayName);
-            spec.Save(path);
+            spec.Save(path, Machine.Current());
             Console.WriteLine($"{spec.DisplayName} ({spec.Describe()}): trained {options.Steps} steps in {report.Elapsed:hh\\:mm\\:ss}; " +
                               $"loss {string.Join(", ", report.LastLosses.Select(kv => $"{kv.Key} {kv.Value:F4}"))}; saved {path}");
             return 0;

@@ -70,7 +70,7 @@ public static class Comparison
             if (settings.Device is { } device) model.to(device);
             var checkpoint = Path.Combine(folder, "model.bin");
             var training = Trainer.Train(model, data, settings.Training with { Seed = seed, CheckpointPath = checkpoint }, log, $"{spec.DisplayName} seed {seed}");
-            spec.Save(checkpoint);
+            spec.Save(checkpoint, Machine.Current());
             var clock = Stopwatch.StartNew();
             var writeOutputs = seed == settings.Seeds[0];
             var evaluation = PseudoLabelEvaluation.Run(model, data, dataset.Info, settings.Scales,

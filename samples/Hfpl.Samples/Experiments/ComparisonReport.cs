@@ -73,6 +73,7 @@ public static class ComparisonReport
         {
             dataset = info.Name,
             images,
+            machine = Machine.Current(),
             settings = Describe(settings),
             runs = results.Select(r => new
             {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Hfpl.Samples.Backbones;
 using Hfpl.Samples.Baselines;
 
@@ -46,9 +47,22 @@ public sealed record ModelSpec(string Baseline, bool AddOn, string Backbone, int
         string.Join("; ", new[] { AddOn ? (AddOnSettings ?? new AddOnSettings()).ToString() : "no add-on", BaselineOptions?.ToString() }
             .Where(d => !string.IsNullOrEmpty(d)));
 
-    /// <summary>Writes the spec to <c>checkpoint.json</c>.</summary>
-    public void Save(string checkpointPath) =>
-        File.WriteAllText(checkpointPath + ".json", JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));
+    /// <summary>Writes the spec to <c>checkpoint.json</c>, with the machine that trained it when given (<see cref="TrainedOn"/>).</summary>
+    public void Save(string checkpointPath, Machine? trainedOn = null)
+    {
+        var json = JsonSerializer.SerializeToNode(this)!.AsObject();
+        if (trainedOn is not null) json[nameof(TrainedOn)] = JsonSerializer.SerializeToNode(trainedOn);
+        File.WriteAllText(checkpointPath + ".json", json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    /// <summary>The machine recorded in <c>checkpoint.json</c> by <see cref="Save"/>, or null (no such file, none recorded, or an older file). It is
+    /// not part of the spec: the same model trained on two machines compares equal.</summary>
+    public static Machine? TrainedOn(string checkpointPath)
+    {
+        var path = checkpointPath + ".json";
+        try { return File.Exists(path) && JsonNode.Parse(File.ReadAllText(path))?[nameof(TrainedOn)] is { } node ? node.Deserialize<Machine>() : null; }
+        catch (JsonException) { return null; }
+    }
 
     /// <summary>Reads the spec written next to a checkpoint and checks that it describes a model this build can make.</summary>
     /// <exception cref="FileNotFoundException">There is no <c>checkpoint.json</c>.</exception>

@@ -145,6 +145,14 @@ public sealed class HfplCommandTests : IDisposable
         Assert.True(infer.Code == 0, infer.Error);
         Assert.Equal(6, Directory.GetFiles(Path.Combine(output, "pseudo_labels"), "*.png").Length);
         Assert.True(File.Exists(Path.Combine(output, "metrics.json")));
+        // Both machines are recorded beside the numbers: the one that trained (from the checkpoint's JSON) and the one that inferred.
+        var metrics = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(output, "metrics.json")))!;
+        var machine = Hfpl.Samples.Experiments.Machine.Current();
+        foreach (var key in new[] { "trainedOn", "inferredOn" })
+        {
+            Assert.Equal(machine.Cpu, (string?)metrics[key]!["cpu"]);
+            Assert.Equal(machine.VectorInstructions, (string?)metrics[key]!["vectorInstructions"]);
+        }
 
         var eval = Run(HfplDll, "eval", "--data", data, "--pred", Path.Combine(output, "pseudo_labels"));
         Assert.True(eval.Code == 0, eval.Error);

@@ -7,6 +7,20 @@ namespace Hfpl.Samples.Tests.Experiments;
 public class ModelSpecTests
 {
     [Fact]
+    public void The_machine_names_its_cpu_cores_vector_instructions_and_the_kernel_overrides_that_are_set()
+    {
+        var plain = Machine.Current(_ => null);
+        Assert.False(string.IsNullOrWhiteSpace(plain.Cpu));
+        Assert.Equal(Environment.ProcessorCount, plain.LogicalCores);
+        Assert.Contains(plain.VectorInstructions, new[] { "AVX-512", "AVX2", "AVX", "SSE2", "AdvSimd", "none" });
+        Assert.Empty(plain.KernelOverrides);
+        Assert.Equal($"{plain.Cpu}, {plain.LogicalCores} cores, {plain.VectorInstructions}", plain.ToString());
+        var pinned = Machine.Current(name => name switch { "ATEN_CPU_CAPABILITY" => "avx2", "ONEDNN_MAX_CPU_ISA" => "", _ => null });
+        Assert.Equal(["ATEN_CPU_CAPABILITY=avx2"], pinned.KernelOverrides); // an empty variable is not an override
+        Assert.EndsWith(", ATEN_CPU_CAPABILITY=avx2", pinned.ToString());
+    }
+
+    [Fact]
     public void Add_on_settings_survive_the_json_next_to_the_checkpoint()
     {
         var folder = Directory.CreateTempSubdirectory("hfpl-spec-").FullName;
@@ -17,6 +31,12 @@ public class ModelSpecTests
                 new AddOnSettings(Lambda: 0.5, FslWeight: 0.3, Sigma: 1.25, WindowRadius: 4, Features: FeatureResize.Area));
             spec.Save(checkpoint);
             Assert.Equal(spec, ModelSpec.Load(checkpoint));
+            Assert.Null(ModelSpec.TrainedOn(checkpoint)); // nothing recorded, as in files written before the machine was
+            Assert.Null(ModelSpec.TrainedOn(Path.Combine(folder, "none.bin")));
+            var machine = new Machine("Some CPU", 2, "AVX2", ["ATEN_CPU_CAPABILITY=avx2"]);
+            spec.Save(checkpoint, machine);
+            Assert.Equal(spec, ModelSpec.Load(checkpoint)); // the machine is beside the spec, not in it
+            Assert.Equal("Some CPU, 2 cores, AVX2, ATEN_CPU_CAPABILITY=avx2", ModelSpec.TrainedOn(checkpoint)!.ToString());
             var paper = new ModelSpec("cam", AddOn: true, "small", 8, 5, Seed: 3);
             paper.Save(checkpoint);
             Assert.Null(ModelSpec.Load(checkpoint).AddOnSettings);
