@@ -10,7 +10,8 @@ namespace Hfpl.Samples.Experiments;
 /// "Session 10"). Setting <c>ATEN_CPU_CAPABILITY</c> (<c>default</c>, <c>avx2</c>, <c>avx512</c>) or <c>ONEDNN_MAX_CPU_ISA</c>
 /// pins the kernels; they are recorded when set.
 /// </summary>
-/// <param name="Cpu">The CPU's model name (<c>/proc/cpuinfo</c>), or the process architecture where there is none.</param>
+/// <param name="Cpu">The CPU's model name with its family, model and cache size (<c>/proc/cpuinfo</c>, e.g. "AMD EPYC (family 26,
+/// model 2, cache 1024 KB)"), or the process architecture where there is none.</param>
 /// <param name="LogicalCores">Logical cores the process sees.</param>
 /// <param name="VectorInstructions">The widest vector instruction set the CPU offers: "AVX-512", "AVX2", "AVX", "SSE2", "AdvSimd" or "none".</param>
 /// <param name="KernelOverrides">The environment variables that pin libtorch's kernels, as NAME=value, when set; empty otherwise.</param>
@@ -24,18 +25,21 @@ public sealed record Machine(string Cpu, int LogicalCores, string VectorInstruct
         KernelVariables.Select(name => (name, value: (environment ?? Environment.GetEnvironmentVariable)(name)))
             .Where(v => !string.IsNullOrEmpty(v.value)).Select(v => $"{v.name}={v.value}").ToArray());
 
-    /// <summary>One line, e.g. "AMD EPYC, 2 cores, AVX-512" or "..., AVX-512, ATEN_CPU_CAPABILITY=avx2".</summary>
+    /// <summary>One line, e.g. "AMD EPYC (family 26, model 2, cache 1024 KB), 2 cores, AVX-512" or "..., AVX-512, ATEN_CPU_CAPABILITY=avx2".</summary>
     public override string ToString() =>
         string.Join(", ", new[] { Cpu, $"{LogicalCores} cores", VectorInstructions }.Concat(KernelOverrides));
 
     static string CpuName()
     {
         const string cpuinfo = "/proc/cpuinfo";
-        var name = File.Exists(cpuinfo)
-            ? File.ReadLines(cpuinfo).Where(line => line.StartsWith("model name", StringComparison.Ordinal))
-                .Select(line => line[(line.IndexOf(':') + 1)..].Trim()).FirstOrDefault()
-            : null;
-        return string.IsNullOrEmpty(name) ? RuntimeInformation.ProcessArchitecture.ToString() : name;
+        if (!File.Exists(cpuinfo)) return RuntimeInformation.ProcessArchitecture.ToString();
+        // The first processor's fields; a model name alone can be as vague as "AMD EPYC", so family, model and cache come with it.
+        var fields = File.ReadLines(cpuinfo).TakeWhile(line => line.Trim().Length > 0).Select(line => line.Split(':', 2))
+            .Where(pair => pair.Length == 2).GroupBy(pair => pair[0].Trim()).ToDictionary(g => g.Key, g => g.First()[1].Trim());
+        var details = new[] { ("cpu family", "family "), ("model", "model "), ("cache size", "cache ") }
+            .Where(f => fields.ContainsKey(f.Item1)).Select(f => f.Item2 + fields[f.Item1]).ToArray();
+        var name = fields.GetValueOrDefault("model name") is { Length: > 0 } model ? model : RuntimeInformation.ProcessArchitecture.ToString();
+        return details.Length > 0 ? $"{name} ({string.Join(", ", details)})" : name;
     }
 
     static string WidestVectorInstructions() =>

@@ -11,6 +11,8 @@ public class ModelSpecTests
     {
         var plain = Machine.Current(_ => null);
         Assert.False(string.IsNullOrWhiteSpace(plain.Cpu));
+        if (File.Exists("/proc/cpuinfo") && File.ReadLines("/proc/cpuinfo").Any(line => line.StartsWith("cpu family")))
+            Assert.Matches(@"\(family \d+, model \d+", plain.Cpu); // a model name such as "AMD EPYC" alone does not tell two CPUs apart
         Assert.Equal(Environment.ProcessorCount, plain.LogicalCores);
         Assert.Contains(plain.VectorInstructions, new[] { "AVX-512", "AVX2", "AVX", "SSE2", "AdvSimd", "none" });
         Assert.Empty(plain.KernelOverrides);
