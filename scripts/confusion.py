@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Where do pseudo-labels go wrong? Per-class IoU, precision and recall of `hfpl infer` outputs, and for chosen classes
+where their ground-truth pixels went and where their predicted pixels came from.
+
+    python3 scripts/confusion.py --data ../shared/data/msrc21 RUN/out [RUN2/out ...] [--classes cow,sheep]
+
+Each RUN/out is an `hfpl infer --out` folder: its pseudo_labels/*.png are compared with the dataset's masks/*.png, read
+through the background mapping recorded in RUN/out/metrics.json (so a run trained with --background-classes is scored
+as it was evaluated); it stops if its per-class IoU differs from the one metrics.json recorded. Pixels that are void (255) in the ground truth are ignored, as in the mIoU. The pseudo-labels
+are the ones `hfpl infer` wrote at its best background threshold. Standard library only (any Python 3.8+).
+
+A class whose predictions come mostly from background pixels ("pred<-GT background: 70") has a map that sits on
+context (grass under a cow) rather than on the object.
+"""
+import argparse
+import json
+import os
+import struct
+import sys
+import zlib
+from collections import Counter
+
+
+def read_index_png(path):
+    """8-bit greyscale or palette PNG -> (width, height, bytes of indices)."""
+    data = open(path, 'rb').read()
+    if data[:8] != b'\x89PNG\r\n\x1a\n':
+        raise ValueError(f'{path}: not a PNG')
+    i, idat, header = 8, [], None
+    while i < len(data):
+        n, = struct.unpack('>I', data[i:i + 4])
+        kind, chunk = data[i + 4:i + 8], data[i + 8:i + 8 + n]
+        i += 12 + n
+        if kind == b'IHDR':
+            header = struct.unpack('>IIBBBBB', chunk)
+        elif kind == b'IDAT':
+            idat.append(chunk)
+    width, height, depth, colour, _, _, interlace = header
+    if depth != 8 or colour not in (0, 3) or interlace:
+        raise ValueError(f'{path}: expected an 8-bit, non-interlaced greyscale or palette PNG')
+    raw = zlib.decompress(b''.join(idat))
+    out, previous, p = bytearray(width * height), bytearray(width), 0
+    for y in range(height):
+        kind, line = raw[p], bytearray(raw[p + 1:p + 1 + width])
+        p += 1 + width
+        for x in range(width) if kind else ():
+            a = line[x - 1] if x else 0
+            b = previous[x]
+            c = previous[x - 1] if x else 0
+            if kind == 1:
+                line[x] = (line[x] + a) & 255
+            elif kind == 2:
+                line[x] = (line[x] + b) & 255
+            elif kind == 3:
+                line[x] = (line[x] + ((a + b) >> 1)) & 255
+            elif kind == 4:
+                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        out[y * width:(y + 1) * width] = line
+        previous = line
+    return width, height, bytes(out)
+
+
+def confusion(data, run):
+    """Confusion counts (ground truth, prediction) of one run over every mask it has a pseudo-label for."""
+    metrics = json.load(open(os.path.join(run, 'metrics.json')))
+    names = list(metrics['report']['classIoU'])
+    background = set(metrics['model'].get('backgroundClasses') or [])
+    dataset_names = json.load(open(os.path.join(data, 'classes.json')))['classes']
+    table = bytearray([255] * 256)
+    for index, name in enumerate(dataset_names):
+        table[index] = 0 if name in background else names.index(name)
+    counts = Counter()
+    expected = metrics['report']['classIoU']
+    labels = os.path.join(run, 'pseudo_labels')
+    for file in sorted(os.listdir(labels)):
+        truth = read_index_png(os.path.join(data, 'masks', file))
+        prediction = read_index_png(os.path.join(labels, file))
+        if truth[:2] != prediction[:2]:
+            raise ValueError(f'{file}: pseudo-label is {prediction[:2]}, mask is {truth[:2]}')
+        counts.update(pair for pair in zip(truth[2].translate(table), prediction[2]) if pair[0] != 255)
+    # Self-check: the IoU computed here must be the one hfpl infer recorded, or the two read the data differently.
+    for k, name in enumerate(names):
+        tp = counts[(k, k)]
+        union = sum(counts[(k, j)] for j in range(len(names))) + sum(counts[(i, k)] for i in range(len(names))) - tp
+        if expected.get(name) is not None and union and abs(tp / union - expected[name]) > 1e-6:
+            sys.exit(f'{run}: {name} IoU {tp / union:.6f} here, {expected[name]:.6f} in metrics.json (not the same masks or mapping?)')
+    return names, counts
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--data', required=True, help='dataset folder (masks/, classes.json)')
+    parser.add_argument('--classes', default='', help='comma-separated class names to break down')
+    parser.add_argument('runs', nargs='+', help='hfpl infer output folders')
+    args = parser.parse_args()
+    results = [confusion(args.data, run) for run in args.runs]
+    names = results[0][0]
+    print(f"{'class':12s}" + ''.join(f' | {run[-30:]:>30s}' for run in args.runs))
+    for k, name in enumerate(names):
+        cells = []
+        for _, c in results:
+            tp = c[(k, k)]
+            fn = sum(c[(k, j)] for j in range(len(names))) - tp
+            fp = sum(c[(i, k)] for i in range(len(names))) - tp
+            cells.append(f'IoU {100 * tp / max(1, tp + fp + fn):5.1f} P {100 * tp / max(1, tp + fp):5.1f} R {100 * tp / max(1, tp + fn):5.1f}')
+        print(f'{name:12s}' + ''.join(f' | {cell:>30s}' for cell in cells))
+    for name in filter(None, args.classes.split(',')):
+        if name not in names:
+            sys.exit(f'--classes: {name} is not one of {", ".join(names)}')
+        k = names.index(name)
+        for run, (_, c) in zip(args.runs, results):
+            row = sum(c[(k, j)] for j in range(len(names)))
+            column = sum(c[(i, k)] for i in range(len(names)))
+            went = ' '.join(f'{names[j]} {100 * c[(k, j)] / row:.0f}' for j in range(len(names)) if c[(k, j)] > 0.02 * row)
+            came = ' '.join(f'{names[i]} {100 * c[(i, k)] / column:.0f}' for i in range(len(names)) if c[(i, k)] > 0.02 * column)
+            print(f'{name}, {run}: GT->pred {went} | pred<-GT {came}')
+
+
+if __name__ == '__main__':
+    main()

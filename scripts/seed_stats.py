@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Mean ± std over seeds of a baseline and its "++" variant, and the per-seed differences, from `hfpl infer` metrics.json files.
+
+    python3 scripts/seed_stats.py 'runs/cam-s{}/out' 'runs/campp-s{}/out' 0,1,2
+
+Each pattern names a folder holding metrics.json, with {} standing for the seed. Printed per metric: the baseline's and the
+variant's mean ± sample std, the mean ± sample std of the per-seed difference (variant − baseline), each seed's difference, and
+how many seeds the variant won. Metrics: mIoU at the best background threshold, contour F against masks/ (present classes) and
+against masks_hq/ (all classes / present classes), in percent. Standard library only (any Python 3.8+).
+"""
+import json
+import statistics
+import sys
+
+METRICS = [
+    ('mIoU', lambda r: r['meanIoU']),
+    ('contour F masks (present)', lambda r: r['contourF']['presentClasses']),
+    ('contour F masks_hq (all)', lambda r: r['preciseContourF']['allClasses']),
+    ('contour F masks_hq (present)', lambda r: r['preciseContourF']['presentClasses']),
+]
+
+
+def scores(folder):
+    with open(f'{folder}/metrics.json') as file:
+        report = json.load(file)['report']
+    return [100 * read(report) for _, read in METRICS]
+
+
+def spread(values):
+    return statistics.stdev(values) if len(values) > 1 else float('nan')
+
+
+def main():
+    if len(sys.argv) != 4:
+        sys.exit(__doc__.strip().split('\n\n')[1].strip())
+    base, plus = sys.argv[1], sys.argv[2]
+    try:
+        seeds = [int(s) for s in sys.argv[3].split(',')]
+    except ValueError:
+        sys.exit(f'seeds: expected comma-separated integers, got {sys.argv[3]}')
+    baseline = [scores(base.format(s)) for s in seeds]
+    variant = [scores(plus.format(s)) for s in seeds]
+    print(f'seeds {",".join(map(str, seeds))}')
+    for i, (name, _) in enumerate(METRICS):
+        b = [row[i] for row in baseline]
+        p = [row[i] for row in variant]
+        d = [y - x for x, y in zip(b, p)]
+        won = sum(x > 0 for x in d)
+        print(f'{name:29s} base {statistics.mean(b):6.2f} ± {spread(b):5.2f}  plus {statistics.mean(p):6.2f} ± {spread(p):5.2f}  '
+              f'diff {statistics.mean(d):+6.2f} ± {spread(d):5.2f}  won {won}/{len(d)}  ({", ".join(f"{x:+.2f}" for x in d)})')
+
+
+if __name__ == '__main__':
+    main()
