@@ -61,6 +61,11 @@ def read_index_png(path):
     return width, height, bytes(out)
 
 
+def totals(counts, k, classes):
+    """(true positives, ground-truth pixels, predicted pixels) of class k from the confusion counts."""
+    return (counts[(k, k)], sum(counts[(k, j)] for j in range(classes)), sum(counts[(i, k)] for i in range(classes)))
+
+
 def confusion(data, run):
     """Confusion counts (ground truth, prediction) of one run over every mask it has a pseudo-label for."""
     metrics = json.load(open(os.path.join(run, 'metrics.json')))
@@ -81,8 +86,8 @@ def confusion(data, run):
         counts.update(pair for pair in zip(truth[2].translate(table), prediction[2]) if pair[0] != 255)
     # Self-check: the IoU computed here must be the one hfpl infer recorded, or the two read the data differently.
     for k, name in enumerate(names):
-        tp = counts[(k, k)]
-        union = sum(counts[(k, j)] for j in range(len(names))) + sum(counts[(i, k)] for i in range(len(names))) - tp
+        tp, row, column = totals(counts, k, len(names))
+        union = row + column - tp
         if expected.get(name) is not None and union and abs(tp / union - expected[name]) > 1e-6:
             sys.exit(f'{run}: {name} IoU {tp / union:.6f} here, {expected[name]:.6f} in metrics.json (not the same masks or mapping?)')
     return names, counts
@@ -100,18 +105,15 @@ def main():
     for k, name in enumerate(names):
         cells = []
         for _, c in results:
-            tp = c[(k, k)]
-            fn = sum(c[(k, j)] for j in range(len(names))) - tp
-            fp = sum(c[(i, k)] for i in range(len(names))) - tp
-            cells.append(f'IoU {100 * tp / max(1, tp + fp + fn):5.1f} P {100 * tp / max(1, tp + fp):5.1f} R {100 * tp / max(1, tp + fn):5.1f}')
+            tp, row, column = totals(c, k, len(names))
+            cells.append(f'IoU {100 * tp / max(1, row + column - tp):5.1f} P {100 * tp / max(1, column):5.1f} R {100 * tp / max(1, row):5.1f}')
         print(f'{name:12s}' + ''.join(f' | {cell:>30s}' for cell in cells))
     for name in filter(None, args.classes.split(',')):
         if name not in names:
             sys.exit(f'--classes: {name} is not one of {", ".join(names)}')
         k = names.index(name)
         for run, (_, c) in zip(args.runs, results):
-            row = sum(c[(k, j)] for j in range(len(names)))
-            column = sum(c[(i, k)] for i in range(len(names)))
+            _, row, column = totals(c, k, len(names))
             went = ' '.join(f'{names[j]} {100 * c[(k, j)] / row:.0f}' for j in range(len(names)) if c[(k, j)] > 0.02 * row)
             came = ' '.join(f'{names[i]} {100 * c[(i, k)] / column:.0f}' for i in range(len(names)) if c[(i, k)] > 0.02 * column)
             print(f'{name}, {run}: GT->pred {went} | pred<-GT {came}')
