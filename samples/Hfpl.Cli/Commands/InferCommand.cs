@@ -52,7 +52,7 @@ public static class InferCommand
             try { part = result.GetValue(shard) is { } text ? Shard.Parse(text) : Shard.All; }
             catch (FormatException e) { throw new UsageException($"infer: --shard: {e.Message}"); }
             var on = result.ResolveDevice(device, name);
-            var spec = ModelSpec.Load(path);
+            var (spec, trainedOn) = ModelSpec.Read(path);
             if (!result.Given(longSide)) side = spec.InferenceLongSide;
             var dataset = data.Open(result, name, folder, spec.BackgroundClasses);
             if (dataset.Info.NumLabels != spec.Classes)
@@ -65,7 +65,7 @@ public static class InferCommand
                 Console.Error, side, result.GetValue(threshold));
             Directory.CreateDirectory(outputFolder);
             MetricsJson.WriteInference(Path.Combine(outputFolder, "metrics.json"), path, spec, dataset.Info, part, result.GetNumbers(scales), side, report,
-                ModelSpec.TrainedOn(path));
+                trainedOn, Machine.Current());
             var where = part.Count > 1 ? $" (shard {part}: {images.Count} of {dataset.Count} images)" : "";
             Console.WriteLine(report.ScoredImages == 0
                 ? $"{spec.DisplayName}: {report.Images} images{where}, none with a mask: pseudo-labels" +

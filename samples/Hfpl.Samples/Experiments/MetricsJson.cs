@@ -31,15 +31,15 @@ public static class MetricsJson
     /// <summary>
     /// Writes the <c>metrics.json</c> of <c>hfpl infer</c>: the checkpoint and its model description, the dataset, the shard, the
     /// inference scales and base size, the machines that trained the model (null when the checkpoint does not say) and ran the
-    /// inference (<see cref="Machine"/>), and the <see cref="Report"/>. <see cref="ComparisonFile.Read"/> reads it back as one run.
+    /// inference (<see cref="Machine"/>; null when unknown), and the <see cref="Report"/>. <see cref="ComparisonFile.Read"/> reads it back as one run.
     /// </summary>
     public static void WriteInference(string path, string checkpoint, ModelSpec spec, DatasetInfo info, Shard shard, double[]? scales, int? longSide,
-        PseudoLabelReport report, Machine? trainedOn = null) => Write(path, new
+        PseudoLabelReport report, Machine? trainedOn, Machine? inferredOn) => Write(path, new
     {
         checkpoint,
         model = spec,
         trainedOn,
-        inferredOn = Machine.Current(),
+        inferredOn,
         dataset = info.Name,
         shard = shard.ToString(),
         scales = scales is { Length: > 0 } ? scales : CamInference.DefaultScales,

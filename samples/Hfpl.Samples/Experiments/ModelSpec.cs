@@ -60,19 +60,36 @@ public sealed record ModelSpec(string Baseline, bool AddOn, string Backbone, int
     public static Machine? TrainedOn(string checkpointPath)
     {
         var path = checkpointPath + ".json";
-        try { return File.Exists(path) && JsonNode.Parse(File.ReadAllText(path))?[nameof(TrainedOn)] is { } node ? node.Deserialize<Machine>() : null; }
+        try { return File.Exists(path) ? MachineIn(JsonNode.Parse(File.ReadAllText(path))) : null; }
+        catch (JsonException) { return null; }
+    }
+
+    static Machine? MachineIn(JsonNode? description)
+    {
+        try { return description is JsonObject json && json[nameof(TrainedOn)] is { } node ? node.Deserialize<Machine>() : null; }
         catch (JsonException) { return null; }
     }
 
     /// <summary>Reads the spec written next to a checkpoint and checks that it describes a model this build can make.</summary>
     /// <exception cref="FileNotFoundException">There is no <c>checkpoint.json</c>.</exception>
     /// <exception cref="InvalidDataException">The JSON is malformed, empty, or names an unknown baseline or backbone; the message names the file.</exception>
-    public static ModelSpec Load(string checkpointPath)
+    public static ModelSpec Load(string checkpointPath) => Read(checkpointPath).Spec;
+
+    /// <summary>Reads <c>checkpoint.json</c> once: the checked spec (<see cref="Load"/>) and the machine that trained it (<see cref="TrainedOn"/>,
+    /// null when not recorded).</summary>
+    /// <exception cref="FileNotFoundException">There is no <c>checkpoint.json</c>.</exception>
+    /// <exception cref="InvalidDataException">As <see cref="Load"/>.</exception>
+    public static (ModelSpec Spec, Machine? TrainedOn) Read(string checkpointPath)
     {
         var path = checkpointPath + ".json";
         if (!File.Exists(path)) throw new FileNotFoundException($"No model description '{path}' next to the checkpoint (written by 'hfpl train').", path);
         ModelSpec? spec;
-        try { spec = JsonSerializer.Deserialize<ModelSpec>(File.ReadAllText(path)); }
+        JsonNode? description;
+        try
+        {
+            description = JsonNode.Parse(File.ReadAllText(path));
+            spec = description?.Deserialize<ModelSpec>();
+        }
         catch (JsonException e) { throw new InvalidDataException($"{path}: not a model description ({e.Message})", e); }
         if (spec is null) throw new InvalidDataException($"{path}: empty model description.");
         var problem = spec.Baseline is null || !Baselines.Contains(spec.Baseline) ? $"baseline '{spec.Baseline}' is not one of {string.Join(", ", Baselines)}"
@@ -84,7 +101,7 @@ public sealed record ModelSpec(string Baseline, bool AddOn, string Backbone, int
             : spec.BaselineOptions?.Problem() is { } baselineProblem ? baselineProblem
             : null;
         if (problem is not null) throw new InvalidDataException($"{path}: {problem}.");
-        return spec;
+        return (spec, MachineIn(description));
     }
 
     /// <summary>Builds the model and loads its weights from <paramref name="checkpointPath"/>.</summary>

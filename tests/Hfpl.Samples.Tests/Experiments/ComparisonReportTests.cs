@@ -199,7 +199,7 @@ public sealed class ComparisonReportTests : IDisposable
 
     static string WriteMetrics(string path, VariantResult run, Shard shard)
     {
-        MetricsJson.WriteInference(path, "model.bin", run.Spec, Info, shard, null, 293, run.Evaluation);
+        MetricsJson.WriteInference(path, "model.bin", run.Spec, Info, shard, null, 293, run.Evaluation, trainedOn: null, inferredOn: null);
         return path;
     }
 }

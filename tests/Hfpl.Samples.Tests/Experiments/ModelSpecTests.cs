@@ -39,9 +39,14 @@ public class ModelSpecTests
             spec.Save(checkpoint, machine);
             Assert.Equal(spec, ModelSpec.Load(checkpoint)); // the machine is beside the spec, not in it
             Assert.Equal("Some CPU, 2 cores, AVX2, ATEN_CPU_CAPABILITY=avx2", ModelSpec.TrainedOn(checkpoint)!.ToString());
+            var (read, trainedOn) = ModelSpec.Read(checkpoint); // one read gives both, as 'hfpl infer' uses it
+            Assert.Equal(spec, read);
+            Assert.Equal(machine.ToString(), trainedOn!.ToString());
             var paper = new ModelSpec("cam", AddOn: true, "small", 8, 5, Seed: 3);
             paper.Save(checkpoint);
             Assert.Null(ModelSpec.Load(checkpoint).AddOnSettings);
+            Assert.Null(ModelSpec.Read(checkpoint).TrainedOn); // saved again without a machine
+            Assert.Throws<FileNotFoundException>(() => ModelSpec.Read(Path.Combine(folder, "none.bin")));
             Assert.Equal("lambda 0.5, FSL weight 0.3, sigma 1.25, window 4, area features", spec.AddOnSettings!.ToString());
             Assert.Equal("lambda 0.2, FSL weight 1, sigma 5", new AddOnSettings().ToString());
         }
