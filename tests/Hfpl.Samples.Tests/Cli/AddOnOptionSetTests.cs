@@ -26,11 +26,11 @@ public sealed class AddOnOptionSetTests
     }
 
     [Fact]
-    public void Photographs_get_eight_pixel_cells_sigma_40_pixels_no_importance_sampling_and_the_straight_through_gradient()
+    public void Photographs_get_eight_pixel_cells_sigma_40_pixels_a_small_importance_sampling_share_without_padding_and_the_straight_through_gradient()
     {
         var settings = Resolve(synthetic: false, outputStride: 16);
         // Stride 16, grid factor 2: 8-pixel cells, 40 px = 5 cells.
-        Assert.Equal((0.0, 1.0, 5.0, 2, true, MaxNormGradient.StraightThrough),
+        Assert.Equal((0.05, 1.0, 5.0, 2, true, MaxNormGradient.StraightThrough),
             (settings.Lambda, settings.FslWeight, settings.Sigma, settings.GridFactor, settings.MaskSampling, settings.Gradient));
         Assert.Equal(1, Resolve(synthetic: false, outputStride: 8).GridFactor);
     }
