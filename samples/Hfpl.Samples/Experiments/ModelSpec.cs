@@ -47,26 +47,22 @@ public sealed record ModelSpec(string Baseline, bool AddOn, string Backbone, int
         string.Join("; ", new[] { AddOn ? (AddOnSettings ?? new AddOnSettings()).ToString() : "no add-on", BaselineOptions?.ToString() }
             .Where(d => !string.IsNullOrEmpty(d)));
 
-    /// <summary>Writes the spec to <c>checkpoint.json</c>, with the machine that trained it when given (<see cref="TrainedOn"/>).</summary>
+    /// <summary>The key of the training machine in <c>checkpoint.json</c>: beside the spec, not part of it, so the same model trained on two
+    /// machines compares equal.</summary>
+    const string MachineKey = "TrainedOn";
+
+    /// <summary>Writes the spec to <c>checkpoint.json</c>, with the machine that trained it when given (<see cref="Read"/> returns it).</summary>
     public void Save(string checkpointPath, Machine? trainedOn = null)
     {
         var json = JsonSerializer.SerializeToNode(this)!.AsObject();
-        if (trainedOn is not null) json[nameof(TrainedOn)] = JsonSerializer.SerializeToNode(trainedOn);
+        if (trainedOn is not null) json[MachineKey] = JsonSerializer.SerializeToNode(trainedOn);
         File.WriteAllText(checkpointPath + ".json", json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    /// <summary>The machine recorded in <c>checkpoint.json</c> by <see cref="Save"/>, or null (no such file, none recorded, or an older file). It is
-    /// not part of the spec: the same model trained on two machines compares equal.</summary>
-    public static Machine? TrainedOn(string checkpointPath)
-    {
-        var path = checkpointPath + ".json";
-        try { return File.Exists(path) ? MachineIn(JsonNode.Parse(File.ReadAllText(path))) : null; }
-        catch (JsonException) { return null; }
-    }
-
+    /// <summary>The machine recorded in a parsed <c>checkpoint.json</c>, or null (none recorded, an older file, or not a machine).</summary>
     static Machine? MachineIn(JsonNode? description)
     {
-        try { return description is JsonObject json && json[nameof(TrainedOn)] is { } node ? node.Deserialize<Machine>() : null; }
+        try { return description is JsonObject json && json[MachineKey] is { } node ? node.Deserialize<Machine>() : null; }
         catch (JsonException) { return null; }
     }
 
@@ -75,8 +71,8 @@ public sealed record ModelSpec(string Baseline, bool AddOn, string Backbone, int
     /// <exception cref="InvalidDataException">The JSON is malformed, empty, or names an unknown baseline or backbone; the message names the file.</exception>
     public static ModelSpec Load(string checkpointPath) => Read(checkpointPath).Spec;
 
-    /// <summary>Reads <c>checkpoint.json</c> once: the checked spec (<see cref="Load"/>) and the machine that trained it (<see cref="TrainedOn"/>,
-    /// null when not recorded).</summary>
+    /// <summary>Reads <c>checkpoint.json</c> once: the checked spec (<see cref="Load"/>) and the machine that trained it (null
+    /// when not recorded, as in files written before the machine was).</summary>
     /// <exception cref="FileNotFoundException">There is no <c>checkpoint.json</c>.</exception>
     /// <exception cref="InvalidDataException">As <see cref="Load"/>.</exception>
     public static (ModelSpec Spec, Machine? TrainedOn) Read(string checkpointPath)

@@ -33,20 +33,18 @@ public class ModelSpecTests
                 new AddOnSettings(Lambda: 0.5, FslWeight: 0.3, Sigma: 1.25, WindowRadius: 4, Features: FeatureResize.Area));
             spec.Save(checkpoint);
             Assert.Equal(spec, ModelSpec.Load(checkpoint));
-            Assert.Null(ModelSpec.TrainedOn(checkpoint)); // nothing recorded, as in files written before the machine was
-            Assert.Null(ModelSpec.TrainedOn(Path.Combine(folder, "none.bin")));
+            Assert.Null(ModelSpec.Read(checkpoint).TrainedOn); // nothing recorded, as in files written before the machine was
+            Assert.Throws<FileNotFoundException>(() => ModelSpec.Read(Path.Combine(folder, "none.bin")));
             var machine = new Machine("Some CPU", 2, "AVX2", ["ATEN_CPU_CAPABILITY=avx2"]);
             spec.Save(checkpoint, machine);
             Assert.Equal(spec, ModelSpec.Load(checkpoint)); // the machine is beside the spec, not in it
-            Assert.Equal("Some CPU, 2 cores, AVX2, ATEN_CPU_CAPABILITY=avx2", ModelSpec.TrainedOn(checkpoint)!.ToString());
             var (read, trainedOn) = ModelSpec.Read(checkpoint); // one read gives both, as 'hfpl infer' uses it
             Assert.Equal(spec, read);
-            Assert.Equal(machine.ToString(), trainedOn!.ToString());
+            Assert.Equal("Some CPU, 2 cores, AVX2, ATEN_CPU_CAPABILITY=avx2", trainedOn!.ToString());
             var paper = new ModelSpec("cam", AddOn: true, "small", 8, 5, Seed: 3);
             paper.Save(checkpoint);
             Assert.Null(ModelSpec.Load(checkpoint).AddOnSettings);
             Assert.Null(ModelSpec.Read(checkpoint).TrainedOn); // saved again without a machine
-            Assert.Throws<FileNotFoundException>(() => ModelSpec.Read(Path.Combine(folder, "none.bin")));
             Assert.Equal("lambda 0.5, FSL weight 0.3, sigma 1.25, window 4, area features", spec.AddOnSettings!.ToString());
             Assert.Equal("lambda 0.2, FSL weight 1, sigma 5", new AddOnSettings().ToString());
         }
