@@ -66,15 +66,21 @@ def totals(counts, k, classes):
     return (counts[(k, k)], sum(counts[(k, j)] for j in range(classes)), sum(counts[(i, k)] for i in range(classes)))
 
 
-def confusion(data, run):
-    """Confusion counts (ground truth, prediction) of one run over every mask it has a pseudo-label for."""
+def run_labels(data, run):
+    """A run's metrics.json, its class names, and the bytes.translate table from the dataset's mask indices to the run's
+    classes (its --background-classes read as 0, void kept 255)."""
     metrics = json.load(open(os.path.join(run, 'metrics.json')))
     names = list(metrics['report']['classIoU'])
     background = set(metrics['model'].get('backgroundClasses') or [])
-    dataset_names = json.load(open(os.path.join(data, 'classes.json')))['classes']
     table = bytearray([255] * 256)
-    for index, name in enumerate(dataset_names):
+    for index, name in enumerate(json.load(open(os.path.join(data, 'classes.json')))['classes']):
         table[index] = 0 if name in background else names.index(name)
+    return metrics, names, table
+
+
+def confusion(data, run):
+    """Confusion counts (ground truth, prediction) of one run over every mask it has a pseudo-label for."""
+    metrics, names, table = run_labels(data, run)
     counts = Counter()
     expected = metrics['report']['classIoU']
     labels = os.path.join(run, 'pseudo_labels')
@@ -93,12 +99,19 @@ def confusion(data, run):
     return names, counts
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('--data', required=True, help='dataset folder (masks/, classes.json)')
-    parser.add_argument('--classes', default='', help='comma-separated class names to break down')
+def run_arguments(doc, masks, *options):
+    """Command line of the scripts that read `hfpl infer` outputs: --data, the extra options given as (flag, help, default),
+    and the run folders."""
+    parser = argparse.ArgumentParser(description=doc.split('\n\n')[0])
+    parser.add_argument('--data', required=True, help=f'dataset folder ({masks}/, classes.json)')
+    for flag, help, default in options:
+        parser.add_argument(flag, default=default, help=help)
     parser.add_argument('runs', nargs='+', help='hfpl infer output folders')
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main():
+    args = run_arguments(__doc__, 'masks', ('--classes', 'comma-separated class names to break down', ''))
     results = [confusion(args.data, run) for run in args.runs]
     names = results[0][0]
     print(f"{'class':12s}" + ''.join(f' | {run[-30:]:>30s}' for run in args.runs))

@@ -13,13 +13,11 @@ present in the masks: F in percent and the images it comes from; last, the mean 
 On MSRC-21's nine precise masks read as objects on background, seven object classes are present and six of them lie in a
 single image, so each class's F is one object's outline: finding or missing one object moves the mean by several points.
 """
-import argparse
-import json
 import math
 import os
 import sys
 
-from confusion import read_index_png
+from confusion import read_index_png, run_arguments, run_labels
 
 
 def boundary(labels, height, width, k):
@@ -45,14 +43,9 @@ def matched(points, other, radius):
 
 def class_scores(data, run):
     """{class name: (F, [images])} over the foreground classes present in masks_hq/, and metrics.json's present-class mean."""
-    metrics = json.load(open(os.path.join(run, 'metrics.json')))
-    names = list(metrics['report']['classIoU'])
-    background = set(metrics['model'].get('backgroundClasses') or [])
-    if not background:
+    metrics, names, table = run_labels(data, run)
+    if not metrics['model'].get('backgroundClasses'):
         sys.exit(f'{run}: trained without --background-classes; this script scores the objects-on-background protocol')
-    table = bytearray([255] * 256)
-    for index, name in enumerate(json.load(open(os.path.join(data, 'classes.json')))['classes']):
-        table[index] = 0 if name in background else names.index(name)
     counts = {}  # class -> [matched predicted, predicted, matched truth, truth]
     images = {}
     folder = os.path.join(data, 'masks_hq')
@@ -88,10 +81,7 @@ def class_scores(data, run):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('--data', required=True, help='dataset folder (masks_hq/, classes.json)')
-    parser.add_argument('runs', nargs='+', help='hfpl infer output folders')
-    args = parser.parse_args()
+    args = run_arguments(__doc__, 'masks_hq')
     results = [class_scores(args.data, run) for run in args.runs]
     print(f"{'class':10s} {'images':18s}" + ''.join(f' {run[-24:]:>24s}' for run in args.runs))
     for name, (_, files) in results[0][0].items():
