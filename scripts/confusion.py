@@ -11,6 +11,10 @@ are the ones `hfpl infer` wrote at its best background threshold. Standard libra
 
 A class whose predictions come mostly from background pixels ("pred<-GT background: 70") has a map that sits on
 context (grass under a cow) rather than on the object.
+
+--merge face,body scores every run once more as if the named classes were one (ground truth and prediction alike) and prints
+its mIoU both ways: how much of a run's mIoU is lost to confusing those classes with each other. The pseudo-labels are still
+the ones written at the unmerged best threshold.
 """
 import argparse
 import json
@@ -99,6 +103,29 @@ def confusion(data, run):
     return names, counts
 
 
+def mean_iou(counts, classes, merged=()):
+    """Mean IoU (percent) over the classes present in ground truth or prediction, with the classes in `merged` read as the
+    first of them."""
+    target = {k: (merged[0] if k in merged else k) for k in range(classes)}
+    pooled = Counter()
+    for (truth, prediction), n in counts.items():
+        pooled[(target[truth], target[prediction])] += n
+    ious = []
+    for k in sorted(set(target.values())):
+        tp, row, column = totals(pooled, k, classes)
+        if row + column - tp:
+            ious.append(tp / (row + column - tp))
+    return 100 * sum(ious) / len(ious)
+
+
+def class_indices(names, option, value):
+    """Indices of the comma-separated class names in `value`, or exit naming the option."""
+    for name in filter(None, value.split(',')):
+        if name not in names:
+            sys.exit(f'{option}: {name} is not one of {", ".join(names)}')
+    return [names.index(name) for name in filter(None, value.split(','))]
+
+
 def run_arguments(doc, masks, *options):
     """Command line of the scripts that read `hfpl infer` outputs: --data, the extra options given as (flag, help, default),
     and the run folders."""
@@ -111,7 +138,8 @@ def run_arguments(doc, masks, *options):
 
 
 def main():
-    args = run_arguments(__doc__, 'masks', ('--classes', 'comma-separated class names to break down', ''))
+    args = run_arguments(__doc__, 'masks', ('--classes', 'comma-separated class names to break down', ''),
+                         ('--merge', 'comma-separated class names to score once more as one class', ''))
     results = [confusion(args.data, run) for run in args.runs]
     names = results[0][0]
     print(f"{'class':12s}" + ''.join(f' | {run[-30:]:>30s}' for run in args.runs))
@@ -121,15 +149,18 @@ def main():
             tp, row, column = totals(c, k, len(names))
             cells.append(f'IoU {100 * tp / max(1, row + column - tp):5.1f} P {100 * tp / max(1, column):5.1f} R {100 * tp / max(1, row):5.1f}')
         print(f'{name:12s}' + ''.join(f' | {cell:>30s}' for cell in cells))
-    for name in filter(None, args.classes.split(',')):
-        if name not in names:
-            sys.exit(f'--classes: {name} is not one of {", ".join(names)}')
-        k = names.index(name)
+    for k in class_indices(names, '--classes', args.classes):
+        name = names[k]
         for run, (_, c) in zip(args.runs, results):
             _, row, column = totals(c, k, len(names))
             went = ' '.join(f'{names[j]} {100 * c[(k, j)] / row:.0f}' for j in range(len(names)) if c[(k, j)] > 0.02 * row)
             came = ' '.join(f'{names[i]} {100 * c[(i, k)] / column:.0f}' for i in range(len(names)) if c[(i, k)] > 0.02 * column)
             print(f'{name}, {run}: GT->pred {went} | pred<-GT {came}')
+    merged = class_indices(names, '--merge', args.merge)
+    if len(merged) == 1:
+        sys.exit('--merge: name at least two classes')
+    for run, (_, c) in zip(args.runs, results) if merged else ():
+        print(f'mIoU {run}: {mean_iou(c, len(names)):.2f}, {args.merge} as one class {mean_iou(c, len(names), merged):.2f}')
 
 
 if __name__ == '__main__':
