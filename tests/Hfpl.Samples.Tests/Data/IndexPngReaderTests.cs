@@ -8,12 +8,7 @@ public class IndexPngReaderTests
     private static readonly byte[] VocValues = [0, 1, 2, 7, 15, 20, 255];
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(null)]
+    [MemberData(nameof(TestFiles.PngFilters), MemberType = typeof(TestFiles))]
     public void Grayscale_EveryFilter_GivesRawValues_AsSkiaDoes(int? filter)
     {
         var mask = TestFiles.RandomMask(37, 23, VocValues, seed: 10 + (filter ?? 9));
@@ -30,12 +25,7 @@ public class IndexPngReaderTests
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(null)]
+    [MemberData(nameof(TestFiles.PngFilters), MemberType = typeof(TestFiles))]
     public void Indexed_EveryFilter_GivesIndices_WhereSkiaGivesPaletteColours(int? filter)
     {
         var mask = TestFiles.RandomMask(31, 17, VocValues, seed: 20 + (filter ?? 9));

@@ -5,12 +5,7 @@ namespace Hfpl.Samples.Tests.Data;
 public class PngWriterTests
 {
     [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(null)]
+    [MemberData(nameof(TestFiles.PngFilters), MemberType = typeof(TestFiles))]
     public void Rgb_EveryFilter_DecodesExactlyWithSkia(int? filter)
     {
         var image = TestFiles.Pattern(29, 19, seed: filter ?? 9);

@@ -23,6 +23,9 @@ public sealed class TempFolder : IDisposable
 /// <summary>Hand-made image files for decoder tests, written independently of the code under test.</summary>
 public static class TestFiles
 {
+    /// <summary>Every PNG row filter type (0-4) forced on all rows, and null: the encoder picks per row.</summary>
+    public static TheoryData<int?> PngFilters => [0, 1, 2, 3, 4, null];
+
     /// <summary>A PNG assembled chunk by chunk: filter 0 on every row, samples packed at <paramref name="bitDepth"/>.</summary>
     public static byte[] Png(int width, int height, int bitDepth, int colorType, byte[] samples, byte[]? palette = null,
         int interlace = 0, int filterByte = 0, params (string Type, byte[] Data)[] extraChunks)
