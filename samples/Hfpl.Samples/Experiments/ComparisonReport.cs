@@ -27,7 +27,9 @@ public static class ComparisonReport
     {
         var variants = results.GroupBy(r => r.Spec.DisplayName).ToList();
         var precise = results.All(r => r.Evaluation.PreciseContourF is not null);
-        var seeds = results.Select(r => r.Seed).Distinct().Count();
+        // Merged reports may hold more seeds of one baseline than of another: the header gives the range.
+        var runsPerVariant = variants.Select(v => v.Count()).ToList();
+        var (fewest, seeds) = (runsPerVariant.Min(), runsPerVariant.Max());
         var metrics = new List<(string Name, Func<VariantResult, double> Value)>
         {
             ("mIoU", r => r.Evaluation.MeanIoU),
@@ -51,7 +53,7 @@ public static class ComparisonReport
             $"{Label(label)} | {string.Join(" | ", metrics.Select((m, i) => Cell(values(m.Value), widths[i])))}";
         var text = new StringBuilder();
         text.AppendLine($"{Label("variant")} | {string.Join(" | ", metrics.Select((m, i) => m.Name.PadLeft(widths[i])))}   " +
-                        $"({seeds} seed{(seeds > 1 ? "s" : "")}, percent{(seeds > 1 ? ", mean ± std" : "")})");
+                        $"({(fewest < seeds ? $"{fewest}-" : "")}{seeds} seed{(seeds > 1 ? "s" : "")}, percent{(seeds > 1 ? ", mean ± std" : "")})");
         foreach (var group in variants)
             text.AppendLine(Row(group.Key, metric => group.Select(metric).ToList()));
         // One difference row per baseline trained with and without the add-on, paired by seed: the difference of

@@ -55,6 +55,7 @@ public sealed class ComparisonReportTests : IDisposable
         var results = FourVariants(0, 1);
         var lines = ComparisonReport.Table(results).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(7, lines.Length); // header, four variants, two differences
+        Assert.Contains("(2 seeds, percent, mean ± std)", lines[0]);
         var camDifference = Assert.Single(lines, l => l.StartsWith("CAM++ - CAM"));
         // Per-seed differences 5 and 7 points: mean 6, sample std 1.41.
         Assert.Contains("6.00 ± 1.41", camDifference);
@@ -71,7 +72,7 @@ public sealed class ComparisonReportTests : IDisposable
         // CAM and CAM++ over seeds 0 and 1, SEAM and SEAM++ over seed 0 only.
         var results = FourVariants(0, 1).Where(r => r.Spec.Baseline == "cam" || r.Seed == 0).ToList();
         var lines = ComparisonReport.Table(results).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Contains("(2 seeds, percent, mean ± std)", lines[0]);
+        Assert.Contains("(1-2 seeds, percent, mean ± std)", lines[0]);
         Assert.Contains("50.50 ± 0.71", Assert.Single(lines, l => l.StartsWith("CAM ")));
         var seam = Assert.Single(lines, l => l.StartsWith("SEAM "));
         Assert.Contains("60.00", seam);
