@@ -33,10 +33,10 @@ public static class DemoCommand
             const string name = "demo";
             var folder = data.Folder(result, name);
             var synthetic = folder is null;
-            var options = training.Resolve(result, synthetic, name);
+            var baselineNames = BaselineList(result.GetValue(baselines)!);
+            var options = training.Resolve(result, synthetic, name, baselineNames[0]);
             var (backbone, stride) = training.BackboneChoice(result, name, synthetic ? "small" : "resnet18", synthetic ? 4 : 16);
             if (result.Given(seeds) && result.Given(training.Seed)) throw new UsageException("demo: give --seed or --seeds, not both");
-            var baselineNames = BaselineList(result.GetValue(baselines)!);
             var settings = new ComparisonSettings
             {
                 Baselines = baselineNames,
@@ -44,7 +44,9 @@ public static class DemoCommand
                 OutputStride = stride,
                 Training = options,
                 BaselineOptions = training.Baseline(result, synthetic, options.CropSize, baselineNames, name),
-                AddOn = addOn.Resolve(result, name, stride, synthetic),
+                AddOn = addOn.Resolve(result, name, stride, synthetic, baselineNames[0]),
+                TrainingPerBaseline = baselineNames.ToDictionary(b => b, b => training.Resolve(result, synthetic, name, b)),
+                AddOnPerBaseline = baselineNames.ToDictionary(b => b, b => addOn.Resolve(result, name, stride, synthetic, b)),
                 Seeds = result.GetValue(seeds) is { } text ? SeedList(text) : [options.Seed],
                 Scales = result.GetNumbers(scales),
                 // The small CNN has no pretrained weights: it is pretrained as a plain classifier on other synthetic images
@@ -59,8 +61,8 @@ public static class DemoCommand
             var dataset = data.Open(result, name, folder, syntheticSize: result.GetValue(syntheticSize)!.Value);
             AddOnOptionSet.NoteWithoutBackground(dataset.Info, name, Console.Error);
             Console.WriteLine($"hfpl demo: {dataset.Info.Name}, {dataset.Count} images, {dataset.Info.NumLabels} classes; " +
-                              $"{settings.Backbone} backbone, {settings.Training.Steps} steps of {settings.Training.BatchSize} crops of {settings.Training.CropSize} px, " +
-                              $"seeds {string.Join(",", settings.Seeds)}; add-on {settings.AddOn}" +
+                              $"{settings.Backbone} backbone, {PerBaseline(settings, b => settings.TrainingFor(b).Steps)} steps of {settings.Training.BatchSize} crops " +
+                              $"of {settings.Training.CropSize} px, seeds {string.Join(",", settings.Seeds)}; add-on {PerBaseline(settings, b => settings.AddOnFor(b))}" +
                               (settings.Baselines.Any(WsssBaselines.ReadsOptions) ? "; " + settings.BaselineOptions.Describe() : "") +
                               $"; output in {outputFolder}");
             var clock = Stopwatch.StartNew();
@@ -75,6 +77,13 @@ public static class DemoCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>"600" when every baseline has the same value, else "600 (cam), 1200 (seam)".</summary>
+    static string PerBaseline<T>(ComparisonSettings settings, Func<string, T> value)
+    {
+        var values = settings.Baselines.Select(b => (Baseline: b, Text: $"{value(b)}")).ToList();
+        return values.Select(v => v.Text).Distinct().Count() == 1 ? values[0].Text : string.Join(", ", values.Select(v => $"{v.Text} ({v.Baseline})"));
     }
 
     static IReadOnlyList<string> BaselineList(string text)

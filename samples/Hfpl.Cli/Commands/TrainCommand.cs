@@ -29,12 +29,12 @@ public static class TrainCommand
             const string name = "train";
             var folder = data.Folder(result, name)!;
             var (backbone, stride) = training.BackboneChoice(result, name, "resnet18");
-            var options = training.Resolve(result, synthetic: false, name);
-            var settings = addOn.Resolve(result, name, stride, synthetic: false);
+            var baselineName = result.GetValue(baseline)!;
+            var options = training.Resolve(result, synthetic: false, name, baselineName);
+            var settings = addOn.Resolve(result, name, stride, synthetic: false, baselineName);
             var plus = result.GetValue(addon);
             if (!plus && addOn.FirstGiven(result) is { } stray)
                 throw new UsageException($"train: {stray.Name} sets an add-on hyper-parameter; it needs --addon");
-            var baselineName = result.GetValue(baseline)!;
             var baselineOptions = training.Baseline(result, synthetic: false, options.CropSize, [baselineName], name);
             var on = result.ResolveDevice(device, name);
             var dataset = data.Open(result, name, folder);

@@ -16,7 +16,9 @@ public sealed class AddOnOptionSet
         $"share keeps the maps off an object's usual context, a larger one collapses them to spots on MSRC photographs, see samples/README.md; " +
         $"{Defaults.Lambda} on the built-in data, the paper's)", null, 0, 1);
     /// <summary>--fsl-weight X.</summary>
-    public Option<double?> Weight { get; } = OptionFactory.Double("--fsl-weight", "weight of the feature similarity loss (0 switches it off)", Defaults.FslWeight, 0, 1000);
+    public Option<double?> Weight { get; } = OptionFactory.Double("--fsl-weight",
+        $"weight of the feature similarity loss, 0 switches it off (default with --data: the baseline's, " +
+        $"{TrainingOptionSet.PerBaseline(n => WsssBaselines.Photographs(n).FslWeight)}; {Defaults.FslWeight} on the built-in data)", null, 0, 1000);
     /// <summary>--fsl-sigma X|Npx|none.</summary>
     public Option<string?> Sigma { get; } = OptionFactory.Text("--fsl-sigma",
         "spatial kernel width: cells of the FSL grid (5), input pixels (40px: converted with the output stride and grid factor), " +
@@ -77,7 +79,8 @@ public sealed class AddOnOptionSet
     /// false) default to the paper's 8-pixel cells and 40-pixel σ whatever the stride, λ <see cref="PhotographLambda"/> with padding left out of
     /// the draw, and the straight-through max_norm gradient; the built-in data to the paper's λ 0.2, σ 5 on the logits' grid and the exact gradient.
     /// </summary>
-    public AddOnSettings Resolve(ParseResult result, string command, int outputStride, bool synthetic)
+    /// <remarks>The FSL weight defaults to <paramref name="baseline"/>'s <see cref="WsssBaselines.Photographs"/> on photographs.</remarks>
+    public AddOnSettings Resolve(ParseResult result, string command, int outputStride, bool synthetic, string baseline)
     {
         var factor = result.GetValue(GridFactor) ?? (synthetic ? Defaults.GridFactor : EightPixelFactor(outputStride));
         var text = result.GetValue(Sigma) ?? (synthetic ? DefaultSigma() : PhotographSigma);
@@ -88,7 +91,7 @@ public sealed class AddOnOptionSet
         else throw new UsageException($"{command}: --fsl-sigma must be a positive number of cells, a number of pixels such as 40px, or none, got '{text}'");
         return new AddOnSettings(
             Lambda: result.GetValue(Lambda) ?? (synthetic ? Defaults.Lambda : PhotographLambda),
-            FslWeight: result.GetValue(Weight)!.Value,
+            FslWeight: result.GetValue(Weight) ?? (synthetic ? Defaults.FslWeight : WsssBaselines.Photographs(baseline).FslWeight),
             Sigma: sigma,
             WindowRadius: result.GetValue(Window),
             Features: result.GetValue(Features) == "area" ? FeatureResize.Area : FeatureResize.Bilinear,

@@ -13,7 +13,8 @@ namespace Hfpl.Cli.Options;
 public sealed class TrainingOptionSet
 {
     /// <summary>--steps N.</summary>
-    public Option<int?> Steps { get; } = OptionFactory.Int("--steps", "optimisation steps (default 600 with --data, 300 on the built-in data)", null, 1, 1_000_000);
+    public Option<int?> Steps { get; } = OptionFactory.Int("--steps",
+        $"optimisation steps (default with --data: the baseline's, {PerBaseline(n => WsssBaselines.Photographs(n).Steps)}; 300 on the built-in data)", null, 1, 1_000_000);
     /// <summary>--batch N.</summary>
     public Option<int?> Batch { get; } = OptionFactory.Int("--batch", "images per step (default 8 with --data, 16 on the built-in data)", null, 1, 1024);
     /// <summary>--crop N.</summary>
@@ -73,8 +74,12 @@ public sealed class TrainingOptionSet
         return (name, stride);
     }
 
-    /// <summary>The training settings; photographs of any size get a long side tied to the crop.</summary>
-    public TrainingOptions Resolve(ParseResult result, bool synthetic, string command)
+    /// <summary>"cam 600, seam 1200": a per-baseline default for help texts.</summary>
+    public static string PerBaseline<T>(Func<string, T> value) => string.Join(", ", WsssBaselines.Names.Select(n => FormattableString.Invariant($"{n} {value(n)}")));
+
+    /// <summary>The training settings of <paramref name="baseline"/>; photographs of any size get a long side tied to the crop, and
+    /// the baseline's <see cref="WsssBaselines.Photographs"/> steps unless --steps is given.</summary>
+    public TrainingOptions Resolve(ParseResult result, bool synthetic, string command, string baseline)
     {
         var crop = result.GetValue(Crop) ?? (synthetic ? 96 : 224);
         var text = result.GetValue(ScaleRange) ?? (synthetic ? "0.7,1.3" : "crop");
@@ -89,7 +94,7 @@ public sealed class TrainingOptionSet
         }
         return new()
         {
-            Steps = result.GetValue(Steps) ?? (synthetic ? 300 : 600),
+            Steps = result.GetValue(Steps) ?? (synthetic ? 300 : WsssBaselines.Photographs(baseline).Steps),
             BatchSize = result.GetValue(Batch) ?? (synthetic ? 16 : 8),
             CropSize = crop,
             // The long side follows the crop (the reference's 448-768 for 448). The synthetic images are all 96 pixels, and

@@ -12,14 +12,14 @@ public static class WsssBaselines
     /// own hyper-parameters (a baseline reads those that concern it).</summary>
     public delegate WsssBaseline Factory(Backbone backbone, int classes, HfplAddOn? addOn, BaselineOptions options);
 
-    /// <summary>One registration: the name, the factory, and whether the baseline reads any <see cref="BaselineOptions"/> (a
-    /// baseline that does not gets none recorded in its checkpoint, and the CLI refuses them for it).</summary>
-    readonly record struct Registration(string Name, Factory Create, bool ReadsOptions);
+    /// <summary>One registration: the name, the factory, whether the baseline reads any <see cref="BaselineOptions"/> (a
+    /// baseline that does not gets none recorded in its checkpoint, and the CLI refuses them for it), and its defaults on photographs.</summary>
+    readonly record struct Registration(string Name, Factory Create, bool ReadsOptions, PhotographDefaults Photographs);
 
     static readonly Registration[] Registered =
     [
-        new("cam", (backbone, classes, addOn, _) => new CamBaseline(backbone, classes, addOn), ReadsOptions: false),
-        new("seam", (backbone, classes, addOn, options) => new SeamBaseline(backbone, classes, addOn, options.SeamViewScale), ReadsOptions: true),
+        new("cam", (backbone, classes, addOn, _) => new CamBaseline(backbone, classes, addOn), ReadsOptions: false, new(Steps: 600, FslWeight: 1)),
+        new("seam", (backbone, classes, addOn, options) => new SeamBaseline(backbone, classes, addOn, options.SeamViewScale), ReadsOptions: true, new(Steps: 1200, FslWeight: 1)),
     ];
 
     /// <summary>The names, in registration order.</summary>
@@ -35,6 +35,10 @@ public static class WsssBaselines
     /// <summary>Whether <paramref name="name"/> reads any <see cref="BaselineOptions"/>.</summary>
     /// <exception cref="ArgumentException">The name is not registered.</exception>
     public static bool ReadsOptions(string name) => Find(name).ReadsOptions;
+
+    /// <summary>What <paramref name="name"/> trains with on photographs when no option says otherwise.</summary>
+    /// <exception cref="ArgumentException">The name is not registered.</exception>
+    public static PhotographDefaults Photographs(string name) => Find(name).Photographs;
 
     static Registration Find(string name) =>
         Registered.FirstOrDefault(r => r.Name == name) is { Create: not null } found ? found

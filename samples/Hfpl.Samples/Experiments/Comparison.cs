@@ -25,6 +25,17 @@ public sealed record ComparisonSettings
     public AddOnSettings AddOn { get; init; } = new();
     /// <summary>Training settings; the seed is replaced by each of <see cref="Seeds"/>.</summary>
     public TrainingOptions Training { get; init; } = new();
+    /// <summary>Training settings of the baselines that do not train with <see cref="Training"/> (such as SEAM's longer training on
+    /// photographs); the seed is replaced as in <see cref="Training"/>.</summary>
+    public IReadOnlyDictionary<string, TrainingOptions> TrainingPerBaseline { get; init; } = new Dictionary<string, TrainingOptions>();
+    /// <summary>The add-on settings of the "++" variants that do not use <see cref="AddOn"/>.</summary>
+    public IReadOnlyDictionary<string, AddOnSettings> AddOnPerBaseline { get; init; } = new Dictionary<string, AddOnSettings>();
+
+    /// <summary>The training settings <paramref name="baseline"/> (and its "++" variant) train with.</summary>
+    public TrainingOptions TrainingFor(string baseline) => TrainingPerBaseline.GetValueOrDefault(baseline, Training);
+
+    /// <summary>The add-on settings of <paramref name="baseline"/>'s "++" variant.</summary>
+    public AddOnSettings AddOnFor(string baseline) => AddOnPerBaseline.GetValueOrDefault(baseline, AddOn);
     /// <summary>Seeds; every variant is trained once per seed.</summary>
     public IReadOnlyList<int> Seeds { get; init; } = [0];
     /// <summary>Inference scales; null for 0.5, 1, 1.5, 2.</summary>
@@ -60,7 +71,7 @@ public static class Comparison
         foreach (var baseline in settings.Baselines)
         foreach (var addOn in new[] { false, true })
         {
-            var spec = new ModelSpec(baseline, addOn, settings.Backbone, settings.OutputStride, dataset.Info.NumLabels, seed, addOn ? settings.AddOn : null,
+            var spec = new ModelSpec(baseline, addOn, settings.Backbone, settings.OutputStride, dataset.Info.NumLabels, seed, addOn ? settings.AddOnFor(baseline) : null,
                 backgroundClasses, longSide, settings.BaselineOptions.For(baseline));
             var folder = Path.Combine(outputFolder, $"{spec.DisplayName.ToLowerInvariant().Replace("+", "p")}-seed{seed}");
             Directory.CreateDirectory(folder);
@@ -69,7 +80,7 @@ public static class Comparison
             if (pretrained is not null) model.Backbone.load_state_dict(pretrained);
             if (settings.Device is { } device) model.to(device);
             var checkpoint = Path.Combine(folder, "model.bin");
-            var training = Trainer.Train(model, data, settings.Training with { Seed = seed, CheckpointPath = checkpoint }, log, $"{spec.DisplayName} seed {seed}");
+            var training = Trainer.Train(model, data, settings.TrainingFor(baseline) with { Seed = seed, CheckpointPath = checkpoint }, log, $"{spec.DisplayName} seed {seed}");
             spec.Save(checkpoint, Machine.Current());
             var clock = Stopwatch.StartNew();
             var writeOutputs = seed == settings.Seeds[0];

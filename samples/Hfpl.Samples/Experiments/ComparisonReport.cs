@@ -100,6 +100,8 @@ public static class ComparisonReport
         addOn = settings.AddOn,
         baselineOptions = settings.BaselineOptions,
         training = settings.Training,
+        trainingPerBaseline = settings.TrainingPerBaseline.Count > 0 ? settings.TrainingPerBaseline : null,
+        addOnPerBaseline = settings.AddOnPerBaseline.Count > 0 ? settings.AddOnPerBaseline : null,
         seeds = settings.Seeds,
         scales = settings.Scales ?? Inference.CamInference.DefaultScales,
         device = settings.Device?.ToString() ?? "cpu",

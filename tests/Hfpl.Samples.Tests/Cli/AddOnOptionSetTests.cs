@@ -7,14 +7,16 @@ namespace Hfpl.Samples.Tests.Cli;
 /// <summary>The add-on's defaults: the paper's settings on the built-in data, the MSRC study's winner on photographs.</summary>
 public sealed class AddOnOptionSetTests
 {
-    static Hfpl.Samples.Baselines.AddOnSettings Resolve(bool synthetic, int outputStride, params string[] args)
+    static Hfpl.Samples.Baselines.AddOnSettings Resolve(bool synthetic, int outputStride, params string[] args) => ResolveFor("cam", synthetic, outputStride, args);
+
+    static Hfpl.Samples.Baselines.AddOnSettings ResolveFor(string baseline, bool synthetic, int outputStride, params string[] args)
     {
         var options = new AddOnOptionSet();
         var command = new RootCommand();
         foreach (var option in options.All) command.Options.Add(option);
         var result = command.Parse(args);
         Assert.Empty(result.Errors);
-        return options.Resolve(result, "train", outputStride, synthetic);
+        return options.Resolve(result, "train", outputStride, synthetic, baseline);
     }
 
     [Fact]
@@ -42,5 +44,13 @@ public sealed class AddOnOptionSetTests
         Assert.Equal(MaxNormGradient.StraightThrough, Resolve(true, 4, "--fsl-gradient", "straight-through").Gradient);
         var settings = Resolve(false, 16, "--is-lambda", "0.2", "--fsl-sigma", "20px", "--fsl-grid-factor", "1");
         Assert.Equal((0.2, 20.0 / 16), (settings.Lambda, settings.Sigma));
+    }
+
+    [Fact]
+    public void The_fsl_weight_on_photographs_is_the_baselines_own_unless_given()
+    {
+        Assert.Equal((1.0, 1.0), (ResolveFor("cam", false, 16).FslWeight, ResolveFor("seam", false, 16).FslWeight));
+        Assert.Equal(1.0, ResolveFor("seam", true, 4).FslWeight);
+        Assert.Equal((0.5, 0.0), (ResolveFor("seam", false, 16, "--fsl-weight", "0.5").FslWeight, ResolveFor("cam", false, 16, "--fsl-weight", "0").FslWeight));
     }
 }

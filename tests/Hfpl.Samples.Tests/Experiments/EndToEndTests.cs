@@ -23,6 +23,7 @@ public sealed class EndToEndTests : IDisposable
         {
             Backbone = "small", OutputStride = 4, Seeds = [1], Scales = [1.0], Overlays = 2,
             Training = new TrainingOptions { Steps = 4, BatchSize = 4, CropSize = 48 },
+            AddOnPerBaseline = new Dictionary<string, Hfpl.Samples.Baselines.AddOnSettings> { ["cam"] = new(FslWeight: 0.5) },
         };
         var results = Comparison.Run(dataset, settings, folder, log: null);
 
@@ -42,6 +43,7 @@ public sealed class EndToEndTests : IDisposable
             Assert.Equal(60, result.Evaluation.Curve.Count);
             Assert.True(result.Training.LastLosses.Values.All(double.IsFinite));
         }
+        Assert.Equal(0.5, results[1].Spec.AddOnSettings!.FslWeight); // the per-baseline add-on settings, not the shared default
         Assert.Contains("fsl", results[1].Training.LastLosses.Keys);
         Assert.DoesNotContain("fsl", results[0].Training.LastLosses.Keys);
 
@@ -56,6 +58,8 @@ public sealed class EndToEndTests : IDisposable
         var training = root.GetProperty("settings").GetProperty("training");
         Assert.Equal("[0.7,1.3]", training.GetProperty("scaleRange").GetRawText().Replace(" ", "").Replace("\n", "").Replace("\r", ""));
         Assert.Equal("bilinear", root.GetProperty("settings").GetProperty("addOn").GetProperty("features").GetString());
+        Assert.Equal(0.5, root.GetProperty("settings").GetProperty("addOnPerBaseline").GetProperty("cam").GetProperty("fslWeight").GetDouble());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("settings").GetProperty("trainingPerBaseline").ValueKind);
         var run = root.GetProperty("runs")[0];
         Assert.Equal("CAM", run.GetProperty("variant").GetString());
         var report = run.GetProperty("report");
