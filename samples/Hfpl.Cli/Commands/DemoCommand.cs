@@ -34,19 +34,23 @@ public static class DemoCommand
             var folder = data.Folder(result, name);
             var synthetic = folder is null;
             var baselineNames = BaselineList(result.GetValue(baselines)!);
-            var options = training.Resolve(result, synthetic, name, baselineNames[0]);
+            // Each baseline's own steps and add-on settings (they differ on photographs); the first baseline's are the shared ones.
+            var trainingPerBaseline = baselineNames.ToDictionary(b => b, b => training.Resolve(result, synthetic, name, b));
+            var options = trainingPerBaseline[baselineNames[0]];
             var (backbone, stride) = training.BackboneChoice(result, name, synthetic ? "small" : "resnet18", synthetic ? 4 : 16);
             if (result.Given(seeds) && result.Given(training.Seed)) throw new UsageException("demo: give --seed or --seeds, not both");
+            var baselineOptions = training.Baseline(result, synthetic, options.CropSize, baselineNames, name);
+            var addOnPerBaseline = baselineNames.ToDictionary(b => b, b => addOn.Resolve(result, name, stride, synthetic, b));
             var settings = new ComparisonSettings
             {
                 Baselines = baselineNames,
                 Backbone = backbone,
                 OutputStride = stride,
                 Training = options,
-                BaselineOptions = training.Baseline(result, synthetic, options.CropSize, baselineNames, name),
-                AddOn = addOn.Resolve(result, name, stride, synthetic, baselineNames[0]),
-                TrainingPerBaseline = baselineNames.ToDictionary(b => b, b => training.Resolve(result, synthetic, name, b)),
-                AddOnPerBaseline = baselineNames.ToDictionary(b => b, b => addOn.Resolve(result, name, stride, synthetic, b)),
+                BaselineOptions = baselineOptions,
+                AddOn = addOnPerBaseline[baselineNames[0]],
+                TrainingPerBaseline = trainingPerBaseline,
+                AddOnPerBaseline = addOnPerBaseline,
                 Seeds = result.GetValue(seeds) is { } text ? SeedList(text) : [options.Seed],
                 Scales = result.GetNumbers(scales),
                 // The small CNN has no pretrained weights: it is pretrained as a plain classifier on other synthetic images

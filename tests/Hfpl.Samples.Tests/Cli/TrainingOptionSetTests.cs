@@ -11,12 +11,24 @@ public sealed class TrainingOptionSetTests
 
     static double ViewScaleFor(string[] baselines, bool synthetic, int crop, params string[] args)
     {
+        var (options, result) = Parse(args);
+        return options.Baseline(result, synthetic, crop, baselines, "train").SeamViewScale;
+    }
+
+    static int Steps(string baseline, bool synthetic, params string[] args)
+    {
+        var (options, result) = Parse(args);
+        return options.Resolve(result, synthetic, "train", baseline).Steps;
+    }
+
+    static (TrainingOptionSet Options, ParseResult Result) Parse(string[] args)
+    {
         var options = new TrainingOptionSet();
         var command = new RootCommand();
         foreach (var option in options.All) command.Options.Add(option);
         var result = command.Parse(args);
         Assert.Empty(result.Errors);
-        return options.Baseline(result, synthetic, crop, baselines, "train").SeamViewScale;
+        return (options, result);
     }
 
     [Fact]
@@ -53,16 +65,6 @@ public sealed class TrainingOptionSetTests
         Assert.Equal("train: --seam-view-scale applies to --baseline seam, not cam", error.Message);
         Assert.Equal(0.5, ViewScaleFor(["cam", "seam"], false, 224, "--seam-view-scale", "0.5"));
         Assert.Equal(0.6, ViewScaleFor(["cam"], false, 224)); // not given: the default, whatever is trained
-    }
-
-    static int Steps(string baseline, bool synthetic, params string[] args)
-    {
-        var options = new TrainingOptionSet();
-        var command = new RootCommand();
-        foreach (var option in options.All) command.Options.Add(option);
-        var result = command.Parse(args);
-        Assert.Empty(result.Errors);
-        return options.Resolve(result, synthetic, "train", baseline).Steps;
     }
 
     [Fact]
