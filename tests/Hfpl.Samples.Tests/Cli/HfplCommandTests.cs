@@ -137,7 +137,7 @@ public sealed class HfplCommandTests : IDisposable
         var train = Run(HfplDll, "train", "--data", data, "--checkpoint", checkpoint, "--backbone", "small", "--addon",
             "--steps", "3", "--batch", "2", "--crop", "40");
         Assert.True(train.Code == 0, train.Error);
-        Assert.Contains("CAM++ (lambda 0.05, FSL weight 2, sigma 5, no samples from padding, straight-through FSL gradient): trained 3 steps", train.Out);
+        Assert.Contains("CAM++ (lambda 0.05, FSL weight 1, sigma 5, no samples from padding, straight-through FSL gradient): trained 3 steps", train.Out);
         Assert.True(File.Exists(checkpoint) && File.Exists(checkpoint + ".json"));
 
         var output = Path.Combine(root, "infer");
@@ -188,7 +188,7 @@ public sealed class HfplCommandTests : IDisposable
             "--batch", "2", "--crop", "40", "--background-classes", "grass", "--fsl-grid-factor", "2", "--fsl-sigma", "10px");
         Assert.True(train.Code == 0, train.Error);
         // Stride 8, grid factor 2: 10 pixels are 2.5 cells of the 4-pixel FSL grid.
-        Assert.Contains("CAM++ (lambda 0.05, FSL weight 2, sigma 2.5, FSL grid x2, no samples from padding, straight-through FSL gradient): trained 2 steps", train.Out);
+        Assert.Contains("CAM++ (lambda 0.05, FSL weight 1, sigma 2.5, FSL grid x2, no samples from padding, straight-through FSL gradient): trained 2 steps", train.Out);
         Assert.DoesNotContain("no background class", train.Error);
         var spec = Hfpl.Samples.Experiments.ModelSpec.Load(checkpoint);
         // Photographs' defaults: a 5 % importance sampling share, padding never sampled, the straight-through gradient.
