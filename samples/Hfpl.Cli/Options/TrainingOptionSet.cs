@@ -22,6 +22,10 @@ public sealed class TrainingOptionSet
         "each photograph is first rescaled so that its long side is crop to 12/7 crop pixels", null, 16, 4096);
     /// <summary>--lr X.</summary>
     public Option<double?> LearningRate { get; } = OptionFactory.Double("--lr", "base learning rate (new layers: 10x)", 0.01, 1e-6, 10);
+    /// <summary>--clip-grad-norm X.</summary>
+    public Option<double?> ClipGradNorm { get; } = OptionFactory.Double("--clip-grad-norm",
+        "scale each step's gradient down to this L2 norm over all parameters when it is longer (default: no clipping; " +
+        "see samples/README.md, Session 19, for the seed whose maps a few long steps killed)", null, 1e-6, 1e6);
     /// <summary>--seed N.</summary>
     public Option<int?> Seed { get; } = OptionFactory.Int("--seed", "seed of initialisation, augmentation, batch order, dropout and sampling", 0, 0, int.MaxValue);
     /// <summary>--backbone NAME.</summary>
@@ -41,7 +45,7 @@ public sealed class TrainingOptionSet
         $"{SeamBaseline.ReferenceViewScale} on the built-in data)");
 
     /// <summary>Every option, to add to a command.</summary>
-    public IEnumerable<Option> All => [Steps, Batch, Crop, LearningRate, Seed, Backbone, OutputStride, ScaleRange, SeamViewScale];
+    public IEnumerable<Option> All => [Steps, Batch, Crop, LearningRate, ClipGradNorm, Seed, Backbone, OutputStride, ScaleRange, SeamViewScale];
 
     /// <summary>The smallest second view, in pixels, <see cref="Baseline"/> accepts.</summary>
     public const int SmallestSeamView = 16;
@@ -103,6 +107,7 @@ public sealed class TrainingOptionSet
             ScaleRange = relative is { } r ? (r[0], r[1]) : (0.7, 1.3),
             LearningRate = result.GetValue(LearningRate)!.Value,
             Seed = result.GetValue(Seed)!.Value,
+            MaxGradientNorm = result.GetValue(ClipGradNorm),
         };
     }
 }

@@ -15,8 +15,10 @@ public sealed class TrainingDivergedException(int step, IReadOnlyDictionary<stri
     public int Step { get; } = step;
 }
 
-/// <summary>What a training run reports: the mean of each loss term over the first and the last tenth of the steps, and the wall time.</summary>
-public sealed record TrainingReport(IReadOnlyDictionary<string, double> FirstLosses, IReadOnlyDictionary<string, double> LastLosses, TimeSpan Elapsed);
+/// <summary>What a training run reports: the mean of each loss term over the first and the last tenth of the steps, the wall time, and
+/// on how many steps the gradient was scaled down to <see cref="TrainingOptions.MaxGradientNorm"/>.</summary>
+public sealed record TrainingReport(IReadOnlyDictionary<string, double> FirstLosses, IReadOnlyDictionary<string, double> LastLosses, TimeSpan Elapsed,
+    int ClippedSteps = 0);
 
 /// <summary>
 /// Trains any <see cref="WsssBaseline"/> on image-level labels: augmented random batches, SGD with momentum and weight
@@ -54,6 +56,7 @@ public static class Trainer
         var history = new List<IReadOnlyDictionary<string, double>>();
         var order = new List<int>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var clipped = 0;
         model.train();
         try
         {
@@ -74,6 +77,8 @@ public static class Trainer
                     throw new TrainingDivergedException(step + 1, terms.Values());
                 optimizer.zero_grad();
                 total.backward();
+                if (options.MaxGradientNorm is { } maxNorm && torch.nn.utils.clip_grad_norm_(model.parameters(), maxNorm) > maxNorm)
+                    clipped++;
                 optimizer.step();
 
                 var values = terms.Values();
@@ -90,7 +95,7 @@ public static class Trainer
         }
         if (options.CheckpointPath is { } finalPath) Save(model, finalPath);
         var tenth = Math.Max(1, history.Count / 10);
-        return new TrainingReport(Mean(history.Take(tenth)), Mean(history.Skip(history.Count - tenth)), clock.Elapsed);
+        return new TrainingReport(Mean(history.Take(tenth)), Mean(history.Skip(history.Count - tenth)), clock.Elapsed, clipped);
     }
 
     /// <summary>Saves the model's weights (TorchSharp's format), creating the folder.</summary>

@@ -51,6 +51,13 @@ public sealed record TrainingOptions
     /// <summary>Poly schedule power: <c>lr = base (1 - step / steps)^power</c>.</summary>
     public double PolyPower { get; init; } = 0.9;
 
+    /// <summary>
+    /// Largest L2 norm of the gradient over all parameters taken as one vector; a step whose gradient is longer is scaled
+    /// down to it before the optimiser step (<c>torch.nn.utils.clip_grad_norm_</c>). Null (the default) leaves gradients
+    /// as they are.
+    /// </summary>
+    public double? MaxGradientNorm { get; init; }
+
     /// <summary>Seed of weight initialisation, dropout, augmentation and sampling.</summary>
     public int Seed { get; init; }
 
@@ -71,6 +78,7 @@ public sealed record TrainingOptions
         if (LongSideRange is { } l && !(l.Min >= 8 && l.Max >= l.Min)) errors.Add($"long-side range must satisfy 8 <= min <= max, got {l}.");
         if (!(ColourJitter >= 0 && ColourJitter < 1)) errors.Add($"colour jitter must be in [0, 1), got {ColourJitter}.");
         if (!(LearningRate > 0)) errors.Add($"learning rate must be positive, got {LearningRate}.");
+        if (MaxGradientNorm is { } g && !(g > 0)) errors.Add($"max gradient norm must be positive, got {g}.");
         if (CheckpointEvery < 0) errors.Add($"checkpoint interval must not be negative, got {CheckpointEvery}.");
         return errors;
     }

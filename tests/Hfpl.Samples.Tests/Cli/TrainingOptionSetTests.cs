@@ -32,6 +32,15 @@ public sealed class TrainingOptionSetTests
     }
 
     [Fact]
+    public void Gradient_clipping_is_off_unless_asked_for()
+    {
+        var (options, result) = Parse([]);
+        Assert.Null(options.Resolve(result, synthetic: false, "train", "cam").MaxGradientNorm);
+        (options, result) = Parse(["--clip-grad-norm", "10"]);
+        Assert.Equal(10.0, options.Resolve(result, synthetic: false, "train", "cam").MaxGradientNorm);
+    }
+
+    [Fact]
     public void A_second_view_under_16_pixels_is_a_usage_error()
     {
         var error = Assert.Throws<UsageException>(() => ViewScale(false, 224, "--seam-view-scale", "0.05"));
