@@ -80,7 +80,8 @@ public static class Comparison
             if (pretrained is not null) model.Backbone.load_state_dict(pretrained);
             if (settings.Device is { } device) model.to(device);
             var checkpoint = Path.Combine(folder, "model.bin");
-            var training = Trainer.Train(model, data, settings.TrainingFor(baseline) with { Seed = seed, CheckpointPath = checkpoint }, log, $"{spec.DisplayName} seed {seed}");
+            var options = settings.TrainingFor(baseline) with { Seed = seed, CheckpointPath = checkpoint };
+            var training = Trainer.Train(model, data, options, log, $"{spec.DisplayName} seed {seed}");
             spec.Save(checkpoint, Machine.Current());
             var clock = Stopwatch.StartNew();
             var writeOutputs = seed == settings.Seeds[0];
@@ -91,7 +92,9 @@ public static class Comparison
                            (evaluation.BestThreshold is { } t ? $" at threshold {t:F2}" : "") +
                            $", contour F (all / present classes) {evaluation.ContourF}" +
                            (evaluation.PreciseContourF is { } hq ? $", precise masks {hq}" : "") +
-                           $" | train {ProgressLine.Clock(training.Elapsed)}, infer {ProgressLine.Clock(clock.Elapsed)}");
+                           $" | train {ProgressLine.Clock(training.Elapsed)}" +
+                           (options.MaxGradientNorm is { } clip ? $" (gradient clipped to {clip:G4} on {training.ClippedSteps} steps)" : "") +
+                           $", infer {ProgressLine.Clock(clock.Elapsed)}");
         }
         return results;
     }

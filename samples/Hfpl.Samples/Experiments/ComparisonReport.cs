@@ -84,6 +84,7 @@ public static class ComparisonReport
                 model = r.Spec,
                 report = MetricsJson.Report(r.Evaluation, info),
                 trainingSeconds = r.Training.Elapsed.TotalSeconds,
+                clippedSteps = r.Training.ClippedSteps,
                 inferenceSeconds = r.InferenceTime.TotalSeconds,
                 firstLosses = r.Training.FirstLosses,
                 lastLosses = r.Training.LastLosses,

@@ -74,6 +74,31 @@ public sealed class EndToEndTests : IDisposable
     }
 
     [Fact]
+    public void A_clipped_comparison_says_on_how_many_steps_each_variant_was_clipped()
+    {
+        var dataset = new SyntheticDataset(new SyntheticOptions { Seed = 4, Count = 4, Width = 40, Height = 40 });
+        var settings = new ComparisonSettings
+        {
+            Backbone = "small", OutputStride = 4, Seeds = [2], Scales = [1.0], Overlays = 0,
+            Training = new TrainingOptions { Steps = 3, BatchSize = 2, CropSize = 40, MaxGradientNorm = 1e-9 }, // every gradient is longer
+        };
+        var log = new StringWriter();
+        var results = Comparison.Run(dataset, settings, folder, log);
+
+        Assert.All(results, r => Assert.Equal(3, r.Training.ClippedSteps));
+        var summaries = log.ToString().Split('\n').Where(l => l.Contains(" seed 2: mIoU")).ToList();
+        Assert.Equal(2, summaries.Count);
+        Assert.All(summaries, l => Assert.Contains("(gradient clipped to 1E-09 on 3 steps)", l));
+        ComparisonReport.WriteJson(Path.Combine(folder, "comparison.json"), results, dataset.Info, dataset.Count, settings);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "comparison.json")));
+        Assert.All(json.RootElement.GetProperty("runs").EnumerateArray(), run => Assert.Equal(3, run.GetProperty("clippedSteps").GetInt32()));
+
+        var unclipped = new StringWriter();
+        Comparison.Run(dataset, settings with { Training = settings.Training with { MaxGradientNorm = null } }, folder, unclipped);
+        Assert.DoesNotContain("clipped", unclipped.ToString());
+    }
+
+    [Fact]
     public void The_same_seed_trains_the_same_weights()
     {
         var data = new SyntheticDataset(new SyntheticOptions { Seed = 1, Count = 6, Width = 40, Height = 40 }).ToList();
