@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using System.Diagnostics;
 using Hfpl.Cli.Options;
@@ -66,7 +67,10 @@ public static class DemoCommand
             AddOnOptionSet.NoteWithoutBackground(dataset.Info, name, Console.Error);
             Console.WriteLine($"hfpl demo: {dataset.Info.Name}, {dataset.Count} images, {dataset.Info.NumLabels} classes; " +
                               $"{settings.Backbone} backbone, {PerBaseline(settings, b => settings.TrainingFor(b).Steps)} steps of {settings.Training.BatchSize} crops " +
-                              $"of {settings.Training.CropSize} px, seeds {string.Join(",", settings.Seeds)}; add-on {PerBaseline(settings, b => settings.AddOnFor(b))}" +
+                              $"of {settings.Training.CropSize} px, seeds {string.Join(",", settings.Seeds)}" +
+                              (settings.Baselines.Any(b => settings.TrainingFor(b).MaxGradientNorm is not null)
+                                  ? $"; gradient clipped to {PerBaseline(settings, b => settings.TrainingFor(b).MaxGradientNorm?.ToString("G4", CultureInfo.InvariantCulture) ?? "none")}" : "") +
+                              $"; add-on {PerBaseline(settings, b => settings.AddOnFor(b))}" +
                               (settings.Baselines.Any(WsssBaselines.ReadsOptions) ? "; " + settings.BaselineOptions.Describe() : "") +
                               $"; output in {outputFolder}");
             var clock = Stopwatch.StartNew();

@@ -22,10 +22,11 @@ public sealed class TrainingOptionSet
         "each photograph is first rescaled so that its long side is crop to 12/7 crop pixels", null, 16, 4096);
     /// <summary>--lr X.</summary>
     public Option<double?> LearningRate { get; } = OptionFactory.Double("--lr", "base learning rate (new layers: 10x)", 0.01, 1e-6, 10);
-    /// <summary>--clip-grad-norm X.</summary>
-    public Option<double?> ClipGradNorm { get; } = OptionFactory.Double("--clip-grad-norm",
-        "scale each step's gradient down to this L2 norm over all parameters when it is longer (default: no clipping; " +
-        "see samples/README.md, Session 19, for the seed whose maps a few long steps killed)", null, 1e-6, 1e6);
+    /// <summary>--clip-grad-norm X|none.</summary>
+    public Option<string?> ClipGradNorm { get; } = OptionFactory.Text("--clip-grad-norm",
+        "scale each step's gradient down to this L2 norm over all parameters when it is longer, or 'none' (default with --data: the " +
+        $"baseline's, {PerBaseline(n => WsssBaselines.Photographs(n).MaxGradientNorm?.ToString(CultureInfo.InvariantCulture) ?? "none")}; " +
+        "none on the built-in data; samples/README.md, Sessions 19-20: a few long steps killed a CAM++ seed's maps at FSL weight 2)");
     /// <summary>--seed N.</summary>
     public Option<int?> Seed { get; } = OptionFactory.Int("--seed", "seed of initialisation, augmentation, batch order, dropout and sampling", 0, 0, int.MaxValue);
     /// <summary>--backbone NAME.</summary>
@@ -82,7 +83,7 @@ public sealed class TrainingOptionSet
     public static string PerBaseline<T>(Func<string, T> value) => string.Join(", ", WsssBaselines.Names.Select(n => FormattableString.Invariant($"{n} {value(n)}")));
 
     /// <summary>The training settings of <paramref name="baseline"/>; photographs of any size get a long side tied to the crop, and
-    /// the baseline's <see cref="WsssBaselines.Photographs"/> steps unless --steps is given.</summary>
+    /// the baseline's <see cref="WsssBaselines.Photographs"/> steps and gradient clipping unless --steps or --clip-grad-norm is given.</summary>
     public TrainingOptions Resolve(ParseResult result, bool synthetic, string command, string baseline)
     {
         var crop = result.GetValue(Crop) ?? (synthetic ? 96 : 224);
@@ -107,7 +108,17 @@ public sealed class TrainingOptionSet
             ScaleRange = relative is { } r ? (r[0], r[1]) : (0.7, 1.3),
             LearningRate = result.GetValue(LearningRate)!.Value,
             Seed = result.GetValue(Seed)!.Value,
-            MaxGradientNorm = result.GetValue(ClipGradNorm),
+            MaxGradientNorm = Clip(result, synthetic, command, baseline),
         };
+    }
+
+    /// <summary>--clip-grad-norm as a norm, or null for none; photographs default to the baseline's <see cref="PhotographDefaults.MaxGradientNorm"/>.</summary>
+    double? Clip(ParseResult result, bool synthetic, string command, string baseline)
+    {
+        var text = result.GetValue(ClipGradNorm);
+        if (text is null) return synthetic ? null : WsssBaselines.Photographs(baseline).MaxGradientNorm;
+        if (text == "none") return null;
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var norm) && double.IsFinite(norm) && norm > 0 ? norm
+            : throw new UsageException($"{command}: --clip-grad-norm must be a positive number or 'none', got '{text}'");
     }
 }

@@ -18,7 +18,7 @@ public static class WsssBaselines
 
     static readonly Registration[] Registered =
     [
-        new("cam", (backbone, classes, addOn, _) => new CamBaseline(backbone, classes, addOn), ReadsOptions: false, new(Steps: 600, FslWeight: 1)),
+        new("cam", (backbone, classes, addOn, _) => new CamBaseline(backbone, classes, addOn), ReadsOptions: false, new(Steps: 600, FslWeight: 2, MaxGradientNorm: 10)),
         new("seam", (backbone, classes, addOn, options) => new SeamBaseline(backbone, classes, addOn, options.SeamViewScale), ReadsOptions: true, new(Steps: 1200, FslWeight: 1)),
     ];
 

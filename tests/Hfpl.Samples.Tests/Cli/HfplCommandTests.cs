@@ -43,6 +43,7 @@ public sealed class HfplCommandTests : IDisposable
     [InlineData("--baseline must be one or more of cam, seam, comma-separated, got 'cam,vgg'", "demo", "--baseline", "cam,vgg")]
     [InlineData("--fsl-features must be one of bilinear, area, got 'nearest'", "demo", "--fsl-features", "nearest")]
     [InlineData("--is-lambda must be between 0 and 1, got 1.5", "demo", "--is-lambda", "1.5")]
+    [InlineData("demo: --clip-grad-norm must be a positive number or 'none', got '0'", "demo", "--clip-grad-norm", "0")]
     [InlineData("demo: --seam-view-scale applies to --baseline seam, not cam", "demo", "--seam-view-scale", "0.5")]
     [InlineData("--fsl-sigma sets an add-on hyper-parameter; it needs --addon", "train", "--data", "/tmp", "--checkpoint", "/tmp/x.bin", "--fsl-sigma", "2")]
     public void Bad_arguments_give_one_clear_line_and_exit_code_2(string message, params string[] args)
@@ -137,7 +138,8 @@ public sealed class HfplCommandTests : IDisposable
         var train = Run(HfplDll, "train", "--data", data, "--checkpoint", checkpoint, "--backbone", "small", "--addon",
             "--steps", "3", "--batch", "2", "--crop", "40");
         Assert.True(train.Code == 0, train.Error);
-        Assert.Contains("CAM++ (lambda 0.05, FSL weight 1, sigma 5, no samples from padding, straight-through FSL gradient): trained 3 steps", train.Out);
+        Assert.Contains("CAM++ (lambda 0.05, FSL weight 2, sigma 5, no samples from padding, straight-through FSL gradient): trained 3 steps", train.Out);
+        Assert.Matches(@"; gradient clipped to 10 on [0-3] steps; ", train.Out); // CAM's default on photographs
         Assert.True(File.Exists(checkpoint) && File.Exists(checkpoint + ".json"));
 
         var output = Path.Combine(root, "infer");
@@ -188,7 +190,7 @@ public sealed class HfplCommandTests : IDisposable
             "--batch", "2", "--crop", "40", "--background-classes", "grass", "--fsl-grid-factor", "2", "--fsl-sigma", "10px");
         Assert.True(train.Code == 0, train.Error);
         // Stride 8, grid factor 2: 10 pixels are 2.5 cells of the 4-pixel FSL grid.
-        Assert.Contains("CAM++ (lambda 0.05, FSL weight 1, sigma 2.5, FSL grid x2, no samples from padding, straight-through FSL gradient): trained 2 steps", train.Out);
+        Assert.Contains("CAM++ (lambda 0.05, FSL weight 2, sigma 2.5, FSL grid x2, no samples from padding, straight-through FSL gradient): trained 2 steps", train.Out);
         Assert.DoesNotContain("no background class", train.Error);
         var spec = Hfpl.Samples.Experiments.ModelSpec.Load(checkpoint);
         // Photographs' defaults: a 5 % importance sampling share, padding never sampled, the straight-through gradient.
