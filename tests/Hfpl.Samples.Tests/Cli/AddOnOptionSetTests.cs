@@ -49,8 +49,8 @@ public sealed class AddOnOptionSetTests
     [Fact]
     public void The_fsl_weight_on_photographs_is_the_baselines_own_unless_given()
     {
-        // CAM++ at weight 2 with the gradient clipped at 10 won both precise-mask contour measures on six seeds (samples/README.md,
-        // Session 20); SEAM++ passed at 1.
+        // CAM++ at weight 2 with the gradient clipped at 10 kept its maps on six seeds, where unclipped weight 2 lost one
+        // (samples/README.md, Sessions 19-20); SEAM++ passed at 1.
         Assert.Equal((2.0, 1.0), (ResolveFor("cam", false, 16).FslWeight, ResolveFor("seam", false, 16).FslWeight));
         Assert.Equal(1.0, ResolveFor("seam", true, 4).FslWeight);
         Assert.Equal((0.5, 0.0), (ResolveFor("seam", false, 16, "--fsl-weight", "0.5").FslWeight, ResolveFor("cam", false, 16, "--fsl-weight", "0").FslWeight));
