@@ -48,7 +48,7 @@ public static class TrainCommand
             var report = Trainer.Train(model, dataset.ToList(), options with { CheckpointPath = path }, Console.Error, spec.DisplayName);
             spec.Save(path, Machine.Current());
             Console.WriteLine($"{spec.DisplayName} ({spec.Describe()}): trained {options.Steps} steps in {report.Elapsed:hh\\:mm\\:ss}; " +
-                              (options.MaxGradientNorm is { } clip ? $"gradient clipped to {clip:G4} on {report.ClippedSteps} steps; " : "") +
+                              (report.Clipping(options.MaxGradientNorm) is { } clipping ? clipping + "; " : "") +
                               $"loss {string.Join(", ", report.LastLosses.Select(kv => $"{kv.Key} {kv.Value:F4}"))}; saved {path}");
             return 0;
         });

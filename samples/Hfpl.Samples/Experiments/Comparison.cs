@@ -93,7 +93,7 @@ public static class Comparison
                            $", contour F (all / present classes) {evaluation.ContourF}" +
                            (evaluation.PreciseContourF is { } hq ? $", precise masks {hq}" : "") +
                            $" | train {ProgressLine.Clock(training.Elapsed)}" +
-                           (options.MaxGradientNorm is { } clip ? $" (gradient clipped to {clip:G4} on {training.ClippedSteps} steps)" : "") +
+                           (training.Clipping(options.MaxGradientNorm) is { } clipping ? $" ({clipping})" : "") +
                            $", infer {ProgressLine.Clock(clock.Elapsed)}");
         }
         return results;

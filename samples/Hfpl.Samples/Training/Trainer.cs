@@ -18,7 +18,12 @@ public sealed class TrainingDivergedException(int step, IReadOnlyDictionary<stri
 /// <summary>What a training run reports: the mean of each loss term over the first and the last tenth of the steps, the wall time, and
 /// on how many steps the gradient was scaled down to <see cref="TrainingOptions.MaxGradientNorm"/>.</summary>
 public sealed record TrainingReport(IReadOnlyDictionary<string, double> FirstLosses, IReadOnlyDictionary<string, double> LastLosses, TimeSpan Elapsed,
-    int ClippedSteps = 0);
+    int ClippedSteps = 0)
+{
+    /// <summary>"gradient clipped to 10 on 4 steps" for a run trained with <paramref name="maxGradientNorm"/>; null when it was not clipped.</summary>
+    public string? Clipping(double? maxGradientNorm) =>
+        maxGradientNorm is { } norm ? FormattableString.Invariant($"gradient clipped to {norm:G4} on {ClippedSteps} steps") : null;
+}
 
 /// <summary>
 /// Trains any <see cref="WsssBaseline"/> on image-level labels: augmented random batches, SGD with momentum and weight
