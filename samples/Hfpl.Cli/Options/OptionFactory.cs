@@ -65,7 +65,15 @@ public static class OptionFactory
     };
 
     /// <summary>A comma-separated list of positive numbers.</summary>
-    public static Option<double[]?> PositiveNumbers(string name, string description, string? shownDefault) => new(name)
+    public static Option<double[]?> PositiveNumbers(string name, string description, string? shownDefault) =>
+        Numbers(name, description, shownDefault, v => v > 0, "positive numbers");
+
+    /// <summary>A comma-separated list of numbers in <c>[0, 1]</c>, such as background thresholds.</summary>
+    public static Option<double[]?> UnitNumbers(string name, string description) =>
+        Numbers(name, description, null, v => v is >= 0 and <= 1, "numbers in 0..1");
+
+    /// <summary>A comma-separated list of finite numbers that <paramref name="valid"/> accepts, <paramref name="what"/> in the error.</summary>
+    static Option<double[]?> Numbers(string name, string description, string? shownDefault, Func<double, bool> valid, string what) => new(name)
     {
         Description = description + (shownDefault is null ? "" : $" [default: {shownDefault}]"),
         CustomParser = result =>
@@ -74,9 +82,9 @@ public static class OptionFactory
             var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var values = new double[parts.Length];
             for (var i = 0; i < parts.Length; i++)
-                if (!double.TryParse(parts[i], NumberStyles.Float, Invariant, out values[i]) || !(values[i] > 0) || !double.IsFinite(values[i]))
+                if (!double.TryParse(parts[i], NumberStyles.Float, Invariant, out values[i]) || !double.IsFinite(values[i]) || !valid(values[i]))
                 {
-                    result.AddError($"{name} must be a comma-separated list of positive numbers, got '{text}'");
+                    result.AddError($"{name} must be a comma-separated list of {what}, got '{text}'");
                     return null;
                 }
             if (values.Length == 0) result.AddError($"{name} must not be empty");

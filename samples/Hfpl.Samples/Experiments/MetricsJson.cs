@@ -62,6 +62,7 @@ public static class MetricsJson
         preciseContourF = report.PreciseContourF,
         preciseImages = report.PreciseImages,
         curve = report.Curve.Where(p => double.IsFinite(p.Threshold)).Select(p => new { threshold = p.Threshold, meanIoU = p.MeanIoU }),
+        contourCurve = report.ContourCurve.Select(p => new { threshold = p.Threshold, contourF = p.ContourF, preciseContourF = p.PreciseContourF }),
     };
 
     /// <summary>NaN and infinities are written as <c>null</c>.</summary>

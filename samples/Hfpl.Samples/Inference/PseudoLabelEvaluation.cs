@@ -17,7 +17,17 @@ namespace Hfpl.Samples.Inference;
 /// <param name="ScoredImages">How many images have a mask and were scored.</param>
 /// <param name="Images">Images that got pseudo-labels.</param>
 public sealed record PseudoLabelReport(double MeanIoU, double? BestThreshold, double? Threshold, IReadOnlyList<ThresholdPoint> Curve, double[] ClassIoU,
-    ContourScores ContourF, ContourScores? PreciseContourF, int PreciseImages, int ScoredImages, int Images);
+    ContourScores ContourF, ContourScores? PreciseContourF, int PreciseImages, int ScoredImages, int Images)
+{
+    /// <summary>Contour F of the pseudo-labels decoded at each extra threshold asked for (empty when none was).</summary>
+    public IReadOnlyList<ContourPoint> ContourCurve { get; init; } = [];
+}
+
+/// <summary>Contour F of the pseudo-labels decoded at one background threshold.</summary>
+/// <param name="Threshold">The background threshold.</param>
+/// <param name="ContourF">Against the masks.</param>
+/// <param name="PreciseContourF">Against the precise masks, or null when no image has one.</param>
+public sealed record ContourPoint(double Threshold, ContourScores ContourF, ContourScores? PreciseContourF);
 
 /// <summary>A contour F-score read two ways.</summary>
 /// <param name="AllClasses">Mean over every foreground class, a class absent from both prediction and ground truth scoring 1 (docs/method.md).</param>
@@ -63,9 +73,19 @@ public static class PseudoLabelEvaluation
     /// <param name="progress">Progress line target, or null.</param>
     /// <param name="longSide">Inference base size (long side in pixels), or null for each image's own size; see <see cref="CamInference.NormalisedCams"/>.</param>
     /// <param name="threshold">A fixed background threshold, or null to take the sweep's best.</param>
+    /// <param name="contourThresholds">Extra background thresholds in [0, 1] at which the pseudo-labels are also decoded and scored for
+    /// contour F only (<see cref="PseudoLabelReport.ContourCurve"/>): to compare two models' contours at a common threshold, since each
+    /// one's mIoU-best threshold also moves its contours. Data with a background class only.</param>
     public static PseudoLabelReport Run(WsssBaseline model, IReadOnlyList<SegmentationSample> data, DatasetInfo info,
-        double[]? scales = null, InferenceOutputs? outputs = null, TextWriter? progress = null, int? longSide = null, double? threshold = null)
+        double[]? scales = null, InferenceOutputs? outputs = null, TextWriter? progress = null, int? longSide = null, double? threshold = null,
+        IReadOnlyList<double>? contourThresholds = null)
     {
+        contourThresholds ??= [];
+        if (contourThresholds.Any(t => !(t is >= 0 and <= 1)))
+            throw new ArgumentOutOfRangeException(nameof(contourThresholds), "Background thresholds must lie in [0, 1].");
+        if (contourThresholds.Count > 0 && !info.HasBackground)
+            throw new ArgumentException("Data without a background class has no background threshold.", nameof(contourThresholds));
+        var extra = contourThresholds.Select(t => (Threshold: t, Scoring: new ContourScoring(info))).ToArray();
         var mode = info.HasBackground ? BackgroundMode.Threshold : BackgroundMode.NoBackground;
         var sweep = new BackgroundThresholdSweep(info.NumLabels, mode, ignoreIndex: info.IgnoreIndex);
         var contour = new ContourScoring(info);
@@ -80,6 +100,8 @@ public static class PseudoLabelEvaluation
         {
             var prediction = Decode(cams, sample, info, t);
             contour.Add(prediction, sample);
+            if (sample.HasMask || sample.PreciseMask is not null)
+                foreach (var (at, scoring) in extra) scoring.Add(at == t ? prediction : Decode(cams, sample, info, at), sample);
             if (outputs?.Folder is not { } folder) return;
             PngWriter.WriteIndexed(Path.Combine(folder, "pseudo_labels", sample.Id + ".png"), prediction, palette);
             if (index < outputs.Overlays) WriteOverlay(Path.Combine(folder, "overlays", sample.Id + ".png"), sample, cams, prediction, info, palette);
@@ -117,7 +139,10 @@ public static class PseudoLabelEvaluation
         return new PseudoLabelReport(
             sweepResult?.Best.MeanIoU ?? double.NaN, info.HasBackground ? sweepResult?.Best.Threshold : null, used,
             sweepResult?.Curve ?? [], sweepResult is null ? [] : sweepResult.Matrices[sweepResult.BestIndex].ClassIoU(),
-            contour.Masks, contour.Precise, contour.PreciseImages, scored, data.Count);
+            contour.Masks, contour.Precise, contour.PreciseImages, scored, data.Count)
+        {
+            ContourCurve = extra.Select(e => new ContourPoint(e.Threshold, e.Scoring.Masks, e.Scoring.Precise)).ToList(),
+        };
     }
 
     /// <summary>The channels of the labelled classes only: what has to be kept until the threshold is known.</summary>

@@ -211,6 +211,34 @@ public sealed class HfplCommandTests : IDisposable
         var eval = Run(HfplDll, "eval", "--data", data, "--pred", Path.Combine(root, "infer", "pseudo_labels"), "--background-classes", "grass");
         Assert.True(eval.Code == 0, eval.Error);
 
+        // --contour-thresholds scores the pseudo-labels at extra thresholds: the point at 0.3 is what --threshold 0.3 reports.
+        var curve = Run(HfplDll, "infer", "--data", data, "--checkpoint", checkpoint, "--out", Path.Combine(root, "curve"), "--scales", "1",
+            "--no-cams", "--overlays", "0", "--contour-thresholds", "0.05,0.3");
+        Assert.True(curve.Code == 0, curve.Error);
+        var fixedAt = Run(HfplDll, "infer", "--data", data, "--checkpoint", checkpoint, "--out", Path.Combine(root, "fixed"), "--scales", "1",
+            "--no-cams", "--overlays", "0", "--threshold", "0.3");
+        Assert.True(fixedAt.Code == 0, fixedAt.Error);
+        using (var withCurve = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "curve", "metrics.json"))))
+        using (var atThreshold = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "fixed", "metrics.json"))))
+        {
+            var points = withCurve.RootElement.GetProperty("report").GetProperty("contourCurve").EnumerateArray().ToArray();
+            Assert.Equal([0.05, 0.3], points.Select(p => p.GetProperty("threshold").GetDouble()));
+            var expected = atThreshold.RootElement.GetProperty("report").GetProperty("contourF");
+            foreach (var key in new[] { "allClasses", "presentClasses" })
+                Assert.Equal(expected.GetProperty(key).GetDouble(), points[1].GetProperty("contourF").GetProperty(key).GetDouble());
+            // The two thresholds decode different pseudo-labels on these images: the curve is not one value repeated.
+            Assert.NotEqual(points[0].GetProperty("contourF").GetProperty("presentClasses").GetDouble(),
+                points[1].GetProperty("contourF").GetProperty("presentClasses").GetDouble());
+            Assert.Empty(atThreshold.RootElement.GetProperty("report").GetProperty("contourCurve").EnumerateArray());
+        }
+        var badCurve = Run(HfplDll, "infer", "--data", data, "--checkpoint", checkpoint, "--out", Path.Combine(root, "x"), "--contour-thresholds", "0.1,1.5");
+        Assert.Equal(2, badCurve.Code);
+        Assert.Contains("--contour-thresholds must be a comma-separated list of numbers in 0..1, got '0.1,1.5'", badCurve.Error);
+        var noBackground = Run(HfplDll, "infer", "--data", data, "--checkpoint", checkpoint, "--out", Path.Combine(root, "x"), "--contour-thresholds", "0.1",
+            "--background-classes", "none");
+        Assert.Equal(2, noBackground.Code);
+        Assert.Contains("infer: --contour-thresholds needs data with a background class", noBackground.Error);
+
         // Without --scales: the four default scales (an absent option must not read as "no scale").
         var defaults = Run(HfplDll, "infer", "--data", data, "--checkpoint", checkpoint, "--out", Path.Combine(root, "defaults"), "--no-cams");
         Assert.True(defaults.Code == 0, defaults.Error);
