@@ -32,16 +32,15 @@ def boundaries(labels, height, width):
     lower or lower-right neighbour is on the boundary of both their classes."""
     points = {}
     for y in range(height):
-        row = y * width
+        lower = y + 1 < height
         for x in range(width):
-            i = row + x
-            own = labels[i]
-            for j in ((i + 1,) if x + 1 < width else ()) + ((i + width, i + width + 1) if y + 1 < height and x + 1 < width
-                                                            else (i + width,) if y + 1 < height else ()):
-                other = labels[j]
-                if other != own:
-                    points.setdefault(own, set()).add((y, x))
-                    points.setdefault(other, set()).add((y, x))
+            i = y * width + x
+            right = x + 1 < width
+            neighbours = ([i + 1] if right else []) + ([i + width] if lower else []) + ([i + width + 1] if right and lower else [])
+            for j in neighbours:
+                if labels[j] != labels[i]:
+                    points.setdefault(labels[i], set()).add((y, x))
+                    points.setdefault(labels[j], set()).add((y, x))
     return points
 
 
