@@ -67,6 +67,8 @@ public static class Comparison
         var pretrained = settings.Pretraining is { } pre ? Pretrain(settings, pre.Data, pre.Options, dataset.Info.NumLabels, log) : null;
         var backgroundClasses = (dataset as MsrcDataset)?.Map?.BackgroundClasses;
         var longSide = settings.Training.InferenceLongSide;
+        // The background threshold each baseline's pseudo-labels were cut at, per seed: its "++" variant is also scored there.
+        var baselineThresholds = new Dictionary<(int Seed, string Baseline), double>();
         foreach (var seed in settings.Seeds)
         foreach (var baseline in settings.Baselines)
         foreach (var addOn in new[] { false, true })
@@ -85,8 +87,11 @@ public static class Comparison
             spec.Save(checkpoint, Machine.Current());
             var clock = Stopwatch.StartNew();
             var writeOutputs = seed == settings.Seeds[0];
+            double? baselineThreshold = addOn && baselineThresholds.TryGetValue((seed, baseline), out var cut) ? cut : null;
             var evaluation = PseudoLabelEvaluation.Run(model, data, dataset.Info, settings.Scales,
-                writeOutputs ? new InferenceOutputs(folder, settings.Overlays) : null, log, longSide);
+                writeOutputs ? new InferenceOutputs(folder, settings.Overlays) : null, log, longSide,
+                contourThresholds: baselineThreshold is { } common ? [common] : null);
+            if (!addOn && evaluation.Threshold is { } used) baselineThresholds[(seed, baseline)] = used;
             results.Add(new VariantResult(spec, seed, training, evaluation, clock.Elapsed));
             log?.WriteLine($"{spec.DisplayName} seed {seed}: mIoU {100 * evaluation.MeanIoU:F2}" +
                            (evaluation.BestThreshold is { } t ? $" at threshold {t:F2}" : "") +
@@ -94,7 +99,9 @@ public static class Comparison
                            (evaluation.PreciseContourF is { } hq ? $", precise masks {hq}" : "") +
                            $" | train {ProgressLine.Clock(training.Elapsed)}" +
                            (training.Clipping(options.MaxGradientNorm) is { } clipping ? $" ({clipping})" : "") +
-                           $", infer {ProgressLine.Clock(clock.Elapsed)}");
+                           $", infer {ProgressLine.Clock(clock.Elapsed)}" +
+                           (evaluation.ContourCurve is [var point] ? $" | at {baseline.ToUpperInvariant()}'s threshold {point.Threshold:F2}: contour F {point.ContourF}" +
+                                                                     (point.PreciseContourF is { } p ? $", precise masks {p}" : "") : ""));
         }
         return results;
     }

@@ -92,10 +92,17 @@ public static class ComparisonFile
         static ContourScores Scores(JsonElement e) => new(Field(e, "allClasses").GetDouble(), Field(e, "presentClasses").GetDouble());
         var curve = Field(report, "curve").EnumerateArray().Select(p => new ThresholdPoint(Field(p, "threshold").GetDouble(), Field(p, "meanIoU").GetDouble())).ToList();
         var classIoU = Field(report, "classIoU").EnumerateObject().Select(p => p.Value.ValueKind == JsonValueKind.Null ? double.NaN : p.Value.GetDouble()).ToArray();
-        var precise = Field(report, "preciseContourF");
+        static ContourScores? OptionalScores(JsonElement e) => e.ValueKind == JsonValueKind.Null ? null : Scores(e);
+        // Files written before hfpl infer had --contour-thresholds have no contour curve.
+        var contourCurve = report.TryGetProperty("contourCurve", out var points)
+            ? points.EnumerateArray().Select(p => new ContourPoint(Field(p, "threshold").GetDouble(), Scores(Field(p, "contourF")), OptionalScores(Field(p, "preciseContourF")))).ToList()
+            : [];
         return new PseudoLabelReport(Field(report, "meanIoU").GetDouble(), Optional(report, "bestThreshold"), Optional(report, "threshold"), curve, classIoU,
-            Scores(Field(report, "contourF")), precise.ValueKind == JsonValueKind.Null ? null : Scores(precise),
-            Field(report, "preciseImages").GetInt32(), Field(report, "scoredImages").GetInt32(), Field(report, "images").GetInt32());
+            Scores(Field(report, "contourF")), OptionalScores(Field(report, "preciseContourF")),
+            Field(report, "preciseImages").GetInt32(), Field(report, "scoredImages").GetInt32(), Field(report, "images").GetInt32())
+        {
+            ContourCurve = contourCurve,
+        };
     }
 
     static JsonElement Field(JsonElement element, string name) =>

@@ -22,6 +22,8 @@ public static class ComparisonReport
     /// <summary>
     /// One row per variant plus one difference row per baseline ("++" minus plain): mIoU, contour F over all foreground
     /// classes and over the classes present in the ground truth, and the same two against precise masks where there are any.
+    /// When every "++" run was also scored at its baseline's threshold (<see cref="AtThresholdOf"/>), a second difference row,
+    /// "same thr.", compares the two cut at one threshold, and a note under the table says so.
     /// </summary>
     public static string Table(IReadOnlyList<VariantResult> results)
     {
@@ -58,14 +60,41 @@ public static class ComparisonReport
             text.AppendLine(Row(group.Key, metric => group.Select(metric).ToList()));
         // One difference row per baseline trained with and without the add-on, paired by seed: the difference of
         // means equals the mean of per-seed differences.
+        var sameThreshold = false;
         foreach (var plain in variants.Where(v => !v.First().Spec.AddOn))
         {
             if (variants.FirstOrDefault(v => v.Key == plain.Key + "++") is not { } plus) continue;
             var (a, b) = (plain.OrderBy(r => r.Seed).ToList(), plus.OrderBy(r => r.Seed).ToList());
             var label = variants.Count == 2 ? "difference" : plus.Key + " - " + plain.Key;
             text.AppendLine(Row(label, metric => a.Zip(b, (x, y) => metric(y) - metric(x)).ToList()));
+            var shifted = a.Zip(b, AtThresholdOf).ToList();
+            if (shifted.Any(r => r is null)) continue;
+            text.AppendLine(Row("same thr.", metric => a.Zip(shifted, (x, y) => metric(y!) - metric(x)).ToList()));
+            sameThreshold = true;
         }
+        if (sameThreshold)
+            text.AppendLine("same thr.: the difference with the \"++\" pseudo-labels cut at their baseline's best background threshold " +
+                            "(same seed) instead of their own, so that both variants' contours are drawn at one threshold.");
         return text.ToString();
+    }
+
+    /// <summary>
+    /// <paramref name="plus"/> as if its pseudo-labels were cut at <paramref name="plain"/>'s background threshold: its mIoU
+    /// from its own threshold sweep and its contour F from its <see cref="PseudoLabelReport.ContourCurve"/> at that threshold.
+    /// Null when either was not scored there (data without background, no masks, or a "++" run evaluated without
+    /// <c>contourThresholds</c>, as in files written before this table had the row).
+    /// </summary>
+    internal static VariantResult? AtThresholdOf(VariantResult plain, VariantResult plus)
+    {
+        static bool Same(double a, double b) => Math.Abs(a - b) < 1e-9;
+        if (plain.Evaluation.Threshold is not { } t) return null;
+        var point = plus.Evaluation.ContourCurve.FirstOrDefault(p => Same(p.Threshold, t));
+        var miou = plus.Evaluation.Curve.Where(p => Same(p.Threshold, t)).Select(p => (double?)p.MeanIoU).FirstOrDefault();
+        if (point is null || miou is null) return null;
+        return plus with
+        {
+            Evaluation = plus.Evaluation with { MeanIoU = miou.Value, Threshold = t, ContourF = point.ContourF, PreciseContourF = point.PreciseContourF },
+        };
     }
 
     /// <summary>Writes every metric of every run as JSON, in <see cref="MetricsJson"/>'s schema.</summary>

@@ -96,6 +96,39 @@ public sealed class ComparisonReportTests : IDisposable
         Assert.Equal(0, ComparisonReport.MeanCurve([Curve(0.3, 0.3, 0.1)]).Best);
     }
 
+    /// <summary>CAM and CAM++ of seeds 0 and 1; CAM is cut at 0.1 and CAM++ is scored there too when <paramref name="scoredAt"/> says so.</summary>
+    static List<VariantResult> ScoredAtBaselineThreshold(Func<int, bool> scoredAt)
+    {
+        var results = new List<VariantResult>();
+        foreach (var seed in new[] { 0, 1 })
+        {
+            results.Add(Result("cam", false, seed, 0.50, 0.30, [0.2, 0.5, 0.1]));
+            var plus = Result("cam", true, seed, 0.60, 0.40, [0.6, 0.55 + 0.01 * seed, 0.3]);
+            ContourPoint[] curve = scoredAt(seed) ? [new(0.1, new ContourScores(0.35 + 0.02 * seed, 0.20), new ContourScores(0.50, 0.25))] : [];
+            results.Add(plus with { Evaluation = plus.Evaluation with { ContourCurve = curve } });
+        }
+        return results;
+    }
+
+    [Fact]
+    public void The_same_threshold_row_scores_the_addon_at_its_baselines_threshold()
+    {
+        var results = ScoredAtBaselineThreshold(_ => true);
+        var lines = ComparisonReport.Table(results).Split('\n');
+        // Own thresholds: mIoU 60 - 50, contour F 40 - 30, 20 - 15, precise 50 - 40, 13.33 - 10.
+        Assert.Equal("difference |  10.00 ± 0.00 |  10.00 ± 0.00 |   5.00 ± 0.00 |  10.00 ± 0.00 |        3.33 ± 0.00",
+            lines.Single(l => l.StartsWith("difference")));
+        // CAM++ at CAM's 0.1: mIoU 55 and 56 from its curve, contour F 35 and 37, 20, precise 50 and 25 from its contour curve.
+        Assert.Equal("same thr.  |   5.50 ± 0.71 |   6.00 ± 1.41 |   5.00 ± 0.00 |  10.00 ± 0.00 |       15.00 ± 0.00",
+            lines.Single(l => l.StartsWith("same thr.  |")));
+        Assert.Contains(lines, l => l.StartsWith("same thr.: the difference with the \"++\" pseudo-labels cut at their baseline's"));
+        // Read back from comparison.json, the row is the same.
+        Assert.Equal(ComparisonReport.Table(results), ComparisonReport.Table(ComparisonFile.Read(Write(folder, "same", results)).Runs));
+
+        // One seed not scored at its baseline's threshold: no row, no note (a partial mean would not be paired).
+        Assert.DoesNotContain("same thr.", ComparisonReport.Table(ScoredAtBaselineThreshold(seed => seed == 0)));
+    }
+
     [Fact]
     public void Curves_over_different_thresholds_are_refused()
     {

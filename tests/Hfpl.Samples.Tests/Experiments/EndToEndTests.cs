@@ -71,6 +71,12 @@ public sealed class EndToEndTests : IDisposable
         Assert.True(ComparisonReport.WriteCurvePlot(Path.Combine(folder, "curve.png"), results, "test"));
         Assert.True(new FileInfo(Path.Combine(folder, "curve.png")).Length > 1000);
         Assert.Contains("difference", ComparisonReport.Table(results));
+        // CAM++ is also scored at CAM's threshold (same seed), which gives the table its same-threshold row.
+        Assert.Empty(results[0].Evaluation.ContourCurve);
+        var point = Assert.Single(results[1].Evaluation.ContourCurve);
+        Assert.Equal(results[0].Evaluation.Threshold, point.Threshold);
+        Assert.Contains("same thr.", ComparisonReport.Table(results));
+        Assert.Equal(1, report.GetProperty("contourCurve").GetArrayLength() + root.GetProperty("runs")[1].GetProperty("report").GetProperty("contourCurve").GetArrayLength());
     }
 
     [Fact]
