@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Mean ± std over seeds of a baseline and its "++" variant, and the per-seed differences, from `hfpl infer` metrics.json files.
 
-    python3 scripts/seed_stats.py 'runs/cam-s{}/out' 'runs/campp-s{}/out' 0,1,2 [--at 0.15]
+    python3 scripts/seed_stats.py 'runs/cam-s{}/out' 'runs/campp-s{}/out' 0,1,2 [--at 0.15 | --at baseline]
 
 Each pattern names a folder holding metrics.json, with {} standing for the seed. Printed per metric: the baseline's and the
 variant's mean ± sample std, the mean ± sample std of the per-seed difference (variant − baseline), the paired t statistic
@@ -10,7 +10,9 @@ Issue 10's test is "mean difference above its std", i.e. t above sqrt(seeds); t 
 about two standard errors from zero, a weaker claim that more seeds can settle. Metrics: mIoU at the best background threshold, contour F against masks/ (present classes) and
 against masks_hq/ (all classes / present classes), in percent. Each run is scored at its own best background threshold; with
 --at T, every run at the common threshold T instead: the mIoU from the run's sweep (`curve`), the contour F from its
-`contourCurve` (`hfpl infer --contour-thresholds ...,T,...`). Standard library only (any Python 3.8+).
+`contourCurve` (`hfpl infer --contour-thresholds ...,T,...`) or, when T is the run's own threshold, its contour F. With
+--at baseline, the baseline at its own threshold and, seed by seed, the variant at the baseline's threshold: the "same thr."
+row of `hfpl demo`. Standard library only (any Python 3.8+).
 """
 import json
 import math
@@ -29,15 +31,21 @@ def at_threshold(report, threshold, folder):
     """The report's fields as they are at background threshold `threshold`, or exit naming the file that lacks it."""
     miou = [p['meanIoU'] for p in report['curve'] if abs(p['threshold'] - threshold) < 1e-9]
     contour = [p for p in report.get('contourCurve', []) if abs(p['threshold'] - threshold) < 1e-9]
+    if report.get('threshold') is not None and abs(report['threshold'] - threshold) < 1e-9:
+        contour.append(report)
     if not miou or not contour:
         sys.exit(f'{folder}/metrics.json: no {"contourCurve" if miou else "curve"} point at threshold {threshold} '
                  f'(infer with --contour-thresholds {threshold})')
     return {'meanIoU': miou[0], 'contourF': contour[0]['contourF'], 'preciseContourF': contour[0]['preciseContourF']}
 
 
-def scores(folder, threshold=None):
+def report_of(folder):
     with open(f'{folder}/metrics.json') as file:
-        report = json.load(file)['report']
+        return json.load(file)['report']
+
+
+def scores(folder, threshold=None):
+    report = report_of(folder)
     if threshold is not None:
         report = at_threshold(report, threshold, folder)
     return [100 * read(report) for _, read in METRICS]
@@ -61,14 +69,19 @@ def main():
     except ValueError:
         sys.exit(f'seeds: expected comma-separated integers, got {sys.argv[3]}')
     threshold = None
-    if len(sys.argv) == 6:
+    if len(sys.argv) == 6 and sys.argv[5] != 'baseline':
         try:
             threshold = float(sys.argv[5])
         except ValueError:
-            sys.exit(f'--at: expected a background threshold, got {sys.argv[5]}')
+            sys.exit(f'--at: expected a background threshold or "baseline", got {sys.argv[5]}')
     baseline = [scores(base.format(s), threshold) for s in seeds]
-    variant = [scores(plus.format(s), threshold) for s in seeds]
-    print(f'seeds {",".join(map(str, seeds))}' + ('' if threshold is None else f', every run at threshold {threshold}'))
+    if len(sys.argv) == 6 and threshold is None:
+        cuts = [report_of(base.format(s))['threshold'] for s in seeds]
+        variant = [scores(plus.format(s), t) for s, t in zip(seeds, cuts)]
+        print(f'seeds {",".join(map(str, seeds))}, the variant at the baseline\'s threshold ({", ".join(f"{t:.2f}" for t in cuts)})')
+    else:
+        variant = [scores(plus.format(s), threshold) for s in seeds]
+        print(f'seeds {",".join(map(str, seeds))}' + ('' if threshold is None else f', every run at threshold {threshold}'))
     for i, (name, _) in enumerate(METRICS):
         b = [row[i] for row in baseline]
         p = [row[i] for row in variant]
