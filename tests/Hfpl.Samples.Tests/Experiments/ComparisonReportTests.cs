@@ -54,7 +54,11 @@ public sealed class ComparisonReportTests : IDisposable
     {
         var results = FourVariants(0, 1);
         var lines = ComparisonReport.Table(results).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(7, lines.Length); // header, four variants, two differences
+        // Header, four variants, two differences, each again at its baseline's threshold, and the note on that row.
+        Assert.Equal(10, lines.Length);
+        // Every variant was cut at 0.1, so the same-threshold rows repeat the differences.
+        Assert.Equal(lines[5][lines[5].IndexOf('|')..], lines[6][lines[6].IndexOf('|')..]);
+        Assert.StartsWith("same thr.", lines[6]);
         Assert.Contains("(2 seeds, percent, mean ± std)", lines[0]);
         var camDifference = Assert.Single(lines, l => l.StartsWith("CAM++ - CAM"));
         // Per-seed differences 5 and 7 points: mean 6, sample std 1.41.
@@ -96,7 +100,7 @@ public sealed class ComparisonReportTests : IDisposable
         Assert.Equal(0, ComparisonReport.MeanCurve([Curve(0.3, 0.3, 0.1)]).Best);
     }
 
-    /// <summary>CAM and CAM++ of seeds 0 and 1; CAM is cut at 0.1 and CAM++ is scored there too when <paramref name="scoredAt"/> says so.</summary>
+    /// <summary>CAM and CAM++ of seeds 0 and 1; CAM is cut at 0.1, CAM++ at 0.2 and scored at 0.1 too when <paramref name="scoredAt"/> says so.</summary>
     static List<VariantResult> ScoredAtBaselineThreshold(Func<int, bool> scoredAt)
     {
         var results = new List<VariantResult>();
@@ -105,7 +109,7 @@ public sealed class ComparisonReportTests : IDisposable
             results.Add(Result("cam", false, seed, 0.50, 0.30, [0.2, 0.5, 0.1]));
             var plus = Result("cam", true, seed, 0.60, 0.40, [0.6, 0.55 + 0.01 * seed, 0.3]);
             ContourPoint[] curve = scoredAt(seed) ? [new(0.1, new ContourScores(0.35 + 0.02 * seed, 0.20), new ContourScores(0.50, 0.25))] : [];
-            results.Add(plus with { Evaluation = plus.Evaluation with { ContourCurve = curve } });
+            results.Add(plus with { Evaluation = plus.Evaluation with { BestThreshold = 0.2, Threshold = 0.2, ContourCurve = curve } });
         }
         return results;
     }
@@ -126,7 +130,12 @@ public sealed class ComparisonReportTests : IDisposable
         Assert.Equal(ComparisonReport.Table(results), ComparisonReport.Table(ComparisonFile.Read(Write(folder, "same", results)).Runs));
 
         // One seed not scored at its baseline's threshold: no row, no note (a partial mean would not be paired).
-        Assert.DoesNotContain("same thr.", ComparisonReport.Table(ScoredAtBaselineThreshold(seed => seed == 0)));
+        var partial = ScoredAtBaselineThreshold(seed => seed == 0);
+        Assert.DoesNotContain("same thr.", ComparisonReport.Table(partial));
+        // Unless that run was cut at its baseline's threshold itself: then it is its own score there (mIoU 60, not its curve's 56 in this made-up report).
+        partial[3] = partial[3] with { Evaluation = partial[3].Evaluation with { Threshold = 0.1 } };
+        Assert.Equal("same thr.  |   7.50 ± 3.54 |   7.50 ± 3.54 |   5.00 ± 0.00 |  10.00 ± 0.00 |        9.17 ± 8.25",
+            ComparisonReport.Table(partial).Split('\n').Single(l => l.StartsWith("same thr.  |")));
     }
 
     [Fact]
