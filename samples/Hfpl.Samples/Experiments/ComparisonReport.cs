@@ -81,7 +81,7 @@ public static class ComparisonReport
     /// <summary>
     /// <paramref name="plus"/> as if its pseudo-labels were cut at <paramref name="plain"/>'s background threshold: its mIoU
     /// from its own threshold sweep and its contour F from its <see cref="PseudoLabelReport.ContourCurve"/> at that threshold.
-    /// A run cut at that threshold itself (its own best, or <c>hfpl infer --threshold</c>) is returned as it is. Null when
+    /// A run cut at that threshold itself (its own best, or <c>hfpl infer --threshold</c>) has its own contour F there. Null when
     /// neither was scored there (data without background, no masks, or a "++" run evaluated without <c>contourThresholds</c>,
     /// as in files written before this table had the row).
     /// </summary>
@@ -89,8 +89,9 @@ public static class ComparisonReport
     {
         static bool Same(double a, double b) => Math.Abs(a - b) < 1e-9;
         if (plain.Evaluation.Threshold is not { } t) return null;
-        if (plus.Evaluation.Threshold is { } cut && Same(cut, t)) return plus;
-        var point = plus.Evaluation.ContourCurve.FirstOrDefault(p => Same(p.Threshold, t));
+        // A run cut at t itself has its own contour F there (its mIoU is its sweep's best even when --threshold cut it elsewhere).
+        var own = plus.Evaluation.Threshold is { } cut && Same(cut, t) ? new Inference.ContourPoint(t, plus.Evaluation.ContourF, plus.Evaluation.PreciseContourF) : null;
+        var point = plus.Evaluation.ContourCurve.FirstOrDefault(p => Same(p.Threshold, t)) ?? own;
         var miou = plus.Evaluation.Curve.Where(p => Same(p.Threshold, t)).Select(p => (double?)p.MeanIoU).FirstOrDefault();
         if (point is null || miou is null) return null;
         return plus with
