@@ -69,13 +69,14 @@ def main():
     except ValueError:
         sys.exit(f'seeds: expected comma-separated integers, got {sys.argv[3]}')
     threshold = None
-    if len(sys.argv) == 6 and sys.argv[5] != 'baseline':
+    at_baseline = len(sys.argv) == 6 and sys.argv[5] == 'baseline'
+    if len(sys.argv) == 6 and not at_baseline:
         try:
             threshold = float(sys.argv[5])
         except ValueError:
             sys.exit(f'--at: expected a background threshold or "baseline", got {sys.argv[5]}')
     baseline = [scores(base.format(s), threshold) for s in seeds]
-    if len(sys.argv) == 6 and threshold is None:
+    if at_baseline:
         cuts = [report_of(base.format(s))['threshold'] for s in seeds]
         variant = [scores(plus.format(s), t) for s, t in zip(seeds, cuts)]
         print(f'seeds {",".join(map(str, seeds))}, the variant at the baseline\'s threshold ({", ".join(f"{t:.2f}" for t in cuts)})')
