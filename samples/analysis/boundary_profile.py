@@ -84,10 +84,10 @@ def main():
             for cam, key in zip(cams, keys):
                 if key == 0 and background:
                     continue
-                region = (truth == key) & valid
+                region = truth == key  # never void: the ignore index is no class
                 if not region.any() or not (valid & ~region).any():
                     continue
-                distance = signed_rings(truth == key, radius)[valid]
+                distance = signed_rings(region, radius)[valid]
                 values = cam[valid]
                 index = distance + radius + 1
                 sums += np.bincount(index, weights=values, minlength=sums.size)

@@ -67,8 +67,6 @@ public static class Comparison
         var pretrained = settings.Pretraining is { } pre ? Pretrain(settings, pre.Data, pre.Options, dataset.Info.NumLabels, log) : null;
         var backgroundClasses = (dataset as MsrcDataset)?.Map?.BackgroundClasses;
         var longSide = settings.Training.InferenceLongSide;
-        // The background threshold each baseline's pseudo-labels were cut at, per seed: its "++" variant is also scored there.
-        var baselineThresholds = new Dictionary<(int Seed, string Baseline), double>();
         foreach (var seed in settings.Seeds)
         foreach (var baseline in settings.Baselines)
         foreach (var addOn in new[] { false, true })
@@ -87,11 +85,11 @@ public static class Comparison
             spec.Save(checkpoint, Machine.Current());
             var clock = Stopwatch.StartNew();
             var writeOutputs = seed == settings.Seeds[0];
-            double? baselineThreshold = addOn && baselineThresholds.TryGetValue((seed, baseline), out var cut) ? cut : null;
+            // The "++" variant is also scored at the threshold its baseline (trained just before, same seed) was cut at.
+            var baselineThreshold = addOn ? results.Last(r => r.Seed == seed && r.Spec.Baseline == baseline && !r.Spec.AddOn).Evaluation.Threshold : null;
             var evaluation = PseudoLabelEvaluation.Run(model, data, dataset.Info, settings.Scales,
                 writeOutputs ? new InferenceOutputs(folder, settings.Overlays) : null, log, longSide,
                 contourThresholds: baselineThreshold is { } common ? [common] : null);
-            if (!addOn && evaluation.Threshold is { } used) baselineThresholds[(seed, baseline)] = used;
             results.Add(new VariantResult(spec, seed, training, evaluation, clock.Elapsed));
             log?.WriteLine($"{spec.DisplayName} seed {seed}: mIoU {100 * evaluation.MeanIoU:F2}" +
                            (evaluation.BestThreshold is { } t ? $" at threshold {t:F2}" : "") +
