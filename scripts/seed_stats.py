@@ -8,7 +8,7 @@ variant's mean ± sample std, the mean ± sample std of the per-seed difference 
 (mean difference over its standard error, std / sqrt(seeds)), each seed's difference, and how many seeds the variant won.
 Issue 10's test is "mean difference above its std", i.e. t above sqrt(seeds); t above about 2 says the mean difference is
 about two standard errors from zero, a weaker claim that more seeds can settle. Metrics: mIoU at the best background threshold, contour F against masks/ (present classes) and
-against masks_hq/ (all classes / present classes), in percent. Each run is scored at its own best background threshold; with
+against masks_hq/ (all classes / present classes; "not scored" for data without masks_hq/), in percent. Each run is scored at its own best background threshold; with
 --at T, every run at the common threshold T instead: the mIoU from the run's sweep (`curve`), the contour F from its
 `contourCurve` (`hfpl infer --contour-thresholds ...,T,...`) or, when T is the run's own threshold, its contour F. With
 --at baseline, the baseline at its own threshold and, seed by seed, the variant at the baseline's threshold: the "same thr."
@@ -22,8 +22,8 @@ import sys
 METRICS = [
     ('mIoU', lambda r: r['meanIoU']),
     ('contour F masks (present)', lambda r: r['contourF']['presentClasses']),
-    ('contour F masks_hq (all)', lambda r: r['preciseContourF']['allClasses']),
-    ('contour F masks_hq (present)', lambda r: r['preciseContourF']['presentClasses']),
+    ('contour F masks_hq (all)', lambda r: (r.get('preciseContourF') or {}).get('allClasses')),
+    ('contour F masks_hq (present)', lambda r: (r.get('preciseContourF') or {}).get('presentClasses')),
 ]
 
 
@@ -48,7 +48,7 @@ def scores(folder, threshold=None):
     report = report_of(folder)
     if threshold is not None:
         report = at_threshold(report, threshold, folder)
-    return [100 * read(report) for _, read in METRICS]
+    return [None if read(report) is None else 100 * read(report) for _, read in METRICS]
 
 
 def spread(values):
@@ -86,6 +86,9 @@ def main():
     for i, (name, _) in enumerate(METRICS):
         b = [row[i] for row in baseline]
         p = [row[i] for row in variant]
+        if None in b or None in p:
+            print(f'{name:29s} not scored (a run has no masks_hq/, e.g. a VOC folder)')
+            continue
         d = [y - x for x, y in zip(b, p)]
         won = sum(x > 0 for x in d)
         print(f'{name:29s} base {statistics.mean(b):6.2f} ± {spread(b):5.2f}  plus {statistics.mean(p):6.2f} ± {spread(p):5.2f}  '
