@@ -67,6 +67,7 @@ def main(argv):
     table, excluded = lookup(meta["classes"], meta.get("ignore_index", 255))
     for sub in ("JPEGImages", "SegmentationClass", os.path.join("ImageSets", "Segmentation")):
         os.makedirs(os.path.join(args.out, sub), exist_ok=True)
+    palette = voc_palette()
     kept, left_out = [], 0
     for name in sorted(os.listdir(os.path.join(args.source, "masks"))):
         ident = os.path.splitext(name)[0]
@@ -83,7 +84,7 @@ def main(argv):
             image = image.resize(size, Image.BICUBIC)
             voc = voc.resize(size, Image.NEAREST)
         voc = voc.convert("P")
-        voc.putpalette(voc_palette())
+        voc.putpalette(palette)
         image.save(os.path.join(args.out, "JPEGImages", ident + ".jpg"), quality=95)
         voc.save(os.path.join(args.out, "SegmentationClass", ident + ".png"))
         kept.append(ident)

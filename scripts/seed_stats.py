@@ -48,7 +48,8 @@ def scores(folder, threshold=None):
     report = report_of(folder)
     if threshold is not None:
         report = at_threshold(report, threshold, folder)
-    return [None if read(report) is None else 100 * read(report) for _, read in METRICS]
+    values = [read(report) for _, read in METRICS]
+    return [None if v is None else 100 * v for v in values]
 
 
 def spread(values):
