@@ -18,7 +18,7 @@ import sys
 import numpy as np
 from PIL import Image
 
-from cam_extent import class_lookup  # the same class mapping as hfpl's --background-classes
+from cam_extent import class_lookup, read_arguments  # the same class mapping as hfpl's --background-classes
 
 
 def shift_any(mask):
@@ -48,26 +48,14 @@ def signed_rings(region, radius):
 
 
 def main():
-    args = sys.argv[1:]
-    data = args.pop(0)
-    background, masks, radius = [], "masks", 12
-    while args and args[0].startswith("--"):
-        flag, value = args[0], args[1]
-        args = args[2:]
-        if flag == "--background-classes":
-            background = value.split(",")
-        elif flag == "--masks":
-            masks = value
-        elif flag == "--radius":
-            radius = int(value)
-        else:
-            sys.exit(f"unknown option {flag}")
+    data, options, runs = read_arguments(sys.argv[1:], masks="masks", radius=12)
+    background, masks, radius = options["background_classes"], options["masks"], options["radius"]
     info = json.load(open(os.path.join(data, "classes.json")))
     ignore = info.get("ignore_index", 255)
     lookup = class_lookup(info, background)
     rings = list(range(-radius, 0)) + list(range(1, radius + 1))
     print("run: pairs, at contour, drop (ring -4 - ring +4), inside, far | profile rings " + " ".join(map(str, rings)))
-    for name, run in (a.split("=", 1) for a in args):
+    for name, run in runs:
         folder = os.path.join(run, "cams")
         sums = np.zeros(2 * radius + 3)
         counts = np.zeros(2 * radius + 3)

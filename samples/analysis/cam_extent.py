@@ -32,17 +32,32 @@ def class_lookup(info, background):
     return lookup
 
 
-def main():
-    args = sys.argv[1:]
+def read_arguments(argv, **defaults):
+    """The analysis scripts' command line: DATA, then --flag value options (the keyword names with '_' for '-'; values keep
+    their default's type, --background-classes is a comma-separated list), then NAME=INFER_OUT arguments.
+    Returns (data, {name: value}, [(NAME, INFER_OUT)])."""
+    args = list(argv)
+    if not args:
+        sys.exit("usage: DATA [--option value ...] [NAME=INFER_OUT ...]")
     data = args.pop(0)
-    background = []
-    if args and args[0] == "--background-classes":
-        background = args[1].split(",")
+    options = {"background_classes": [], **defaults}
+    while args and args[0].startswith("--"):
+        key = args[0][2:].replace("-", "_")
+        if key not in options or len(args) < 2:
+            sys.exit(f"unknown option or missing value: {args[0]}")
+        value = args[1]
+        options[key] = value.split(",") if key == "background_classes" else type(options[key] or "")(value)
         args = args[2:]
+    return data, options, [tuple(a.split("=", 1)) for a in args]
+
+
+def main():
+    data, options, runs = read_arguments(sys.argv[1:])
+    background = options["background_classes"]
     info = json.load(open(os.path.join(data, "classes.json")))
     ignore = info.get("ignore_index", 255)
     lookup = class_lookup(info, background)
-    for name, run in (a.split("=", 1) for a in args):
+    for name, run in runs:
         folder = os.path.join(run, "cams")
         rows = []
         for file in sorted(f for f in os.listdir(folder) if f.endswith(".npy") and not f.endswith(".keys.npy")):

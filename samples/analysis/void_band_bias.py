@@ -34,7 +34,7 @@ import numpy as np
 from PIL import Image
 
 from boundary_profile import shift_any, signed_rings
-from cam_extent import class_lookup
+from cam_extent import class_lookup, read_arguments
 
 SHIFTS = range(-6, 7)
 CLIP = 40
@@ -159,18 +159,8 @@ def mean_iou(pairs, classes):
 
 
 def main():
-    args = sys.argv[1:]
-    data = args.pop(0)
-    background, oracles = [], None
-    while args and args[0].startswith("--"):
-        flag, value = args[0], args[1]
-        args = args[2:]
-        if flag == "--background-classes":
-            background = value.split(",")
-        elif flag == "--write-oracles":
-            oracles = value
-        else:
-            sys.exit(f"unknown option {flag}")
+    data, options, runs = read_arguments(sys.argv[1:], write_oracles=None)
+    background, oracles = options["background_classes"], options["write_oracles"]
     info = json.load(open(os.path.join(data, "classes.json")))
     lookup = class_lookup(info, background)
     classes = int(lookup[:len(info["classes"])].max()) + 1
@@ -194,7 +184,7 @@ def main():
                 Image.fromarray(prediction.astype(np.uint8)).save(os.path.join(oracles, f"k{k}", stem + ".png"))
         a, b = coarse_counts.scores(), precise_counts.scores()
         print(f"{k:+2d} | {a[0]:6.2f} {a[1]:6.2f} {a[2]:6.2f} | {b[0]:6.2f} {b[1]:6.2f} {b[2]:6.2f} | {mean_iou(pairs, classes):6.2f}")
-    for name, run in (a.split("=", 1) for a in args):
+    for name, run in runs:
         print(f"{name}: {unmatched_edges(data, run, lookup)}")
         print(f"{name}: {edge_offsets(run, images)}")
 
