@@ -46,7 +46,8 @@ def read_arguments(argv, **defaults):
         if key not in options or len(args) < 2:
             sys.exit(f"unknown option or missing value: {args[0]}")
         value = args[1]
-        options[key] = value.split(",") if key == "background_classes" else type(options[key] or "")(value)
+        default = options[key]
+        options[key] = value.split(",") if key == "background_classes" else value if default is None else type(default)(value)
         args = args[2:]
     return data, options, [tuple(a.split("=", 1)) for a in args]
 
