@@ -50,6 +50,8 @@ def signed_rings(region, radius):
 def main():
     data, options, runs = read_arguments(sys.argv[1:], masks="masks", radius=12)
     background, masks, radius = options["background_classes"], options["masks"], options["radius"]
+    if radius < 4:
+        sys.exit(f"--radius {radius}: at least 4 (the drop is read between rings -4 and +4)")
     info = json.load(open(os.path.join(data, "classes.json")))
     ignore = info.get("ignore_index", 255)
     lookup = class_lookup(info, background)
