@@ -47,8 +47,13 @@ def read_arguments(argv, **defaults):
             sys.exit(f"unknown option or missing value: {args[0]}")
         value = args[1]
         default = options[key]
-        options[key] = value.split(",") if key == "background_classes" else value if default is None else type(default)(value)
+        try:
+            options[key] = value.split(",") if key == "background_classes" else value if default is None else type(default)(value)
+        except ValueError:
+            sys.exit(f"{args[0]} {value}: expected a {type(default).__name__}")
         args = args[2:]
+    if bad := [a for a in args if "=" not in a]:
+        sys.exit(f"expected NAME=INFER_OUT, got {bad[0]}")
     return data, options, [tuple(a.split("=", 1)) for a in args]
 
 
