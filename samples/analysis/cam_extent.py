@@ -50,7 +50,7 @@ def read_arguments(argv, **defaults):
         try:
             options[key] = value.split(",") if key == "background_classes" else value if default is None else type(default)(value)
         except ValueError:
-            sys.exit(f"{args[0]} {value}: expected a {type(default).__name__}")
+            sys.exit(f"{args[0]} {value}: expected {type(default).__name__}")
         args = args[2:]
     if bad := [a for a in args if "=" not in a]:
         sys.exit(f"expected NAME=INFER_OUT, got {bad[0]}")
