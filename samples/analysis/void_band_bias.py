@@ -64,7 +64,13 @@ def boundary(mask):
     return out
 
 
+def tolerance(shape):
+    """The contour F-score's matching distance in pixels: ceil(0.008 * image diagonal)."""
+    return math.ceil(0.008 * math.hypot(*shape))
+
+
 def disk_dilate(mask, radius):
+    """A boolean mask grown by a disk of the given radius."""
     padded = np.pad(mask, radius)
     h, w = mask.shape
     out = np.zeros_like(mask)
@@ -82,14 +88,19 @@ class ContourCounts:
         self.counts, self.present = {}, set()
 
     def add(self, prediction, truth):
-        """truth: ground truth with void already read as background; prediction: class indices, no void."""
-        radius = math.ceil(0.008 * math.hypot(*truth.shape))
+        """truth: ground truth with void already read as background; prediction: class indices, no void.
+        Returns {class: (predicted boundary, its pixels matched by the truth's)} for the classes the image has."""
+        radius = tolerance(truth.shape)
+        edges = {}
         for c in (set(np.unique(truth)) | set(np.unique(prediction))) - {0}:
             p, t = boundary(prediction == c), boundary(truth == c)
+            matched = p & disk_dilate(t, radius)
             counts = self.counts.setdefault(int(c), np.zeros(4, dtype=np.int64))
-            counts += [(p & disk_dilate(t, radius)).sum(), p.sum(), (t & disk_dilate(p, radius)).sum(), t.sum()]
+            counts += [matched.sum(), p.sum(), (t & disk_dilate(p, radius)).sum(), t.sum()]
             if (truth == c).any():
                 self.present.add(int(c))
+            edges[int(c)] = (p, matched)
+        return edges
 
     def scores(self):
         """(present-class mean F, pooled precision, pooled recall), in percent."""
@@ -109,13 +120,9 @@ def unmatched_edges(data, run, lookup):
     for file in sorted(os.listdir(os.path.join(run, "pseudo_labels"))):
         prediction = np.array(Image.open(os.path.join(run, "pseudo_labels", file))).astype(np.int64)
         coarse = lookup[np.array(Image.open(os.path.join(data, "masks", file))).astype(np.int64)]
-        truth = np.where(coarse == 255, 0, coarse)
-        counts.add(prediction, truth)
-        radius = math.ceil(0.008 * math.hypot(*truth.shape))
-        for c in np.unique(prediction[prediction > 0]):
-            edge = boundary(prediction == c)
-            missed = edge & ~disk_dilate(boundary(truth == c), radius)
-            kinds += [(edge & ~missed).sum(), (missed & (coarse == 255)).sum(), (missed & (coarse == c)).sum(),
+        for c, (edge, matched) in counts.add(prediction, np.where(coarse == 255, 0, coarse)).items():
+            missed = edge & ~matched
+            kinds += [matched.sum(), (missed & (coarse == 255)).sum(), (missed & (coarse == c)).sum(),
                       (missed & (coarse != 255) & (coarse != c)).sum()]
     f, _, recall = counts.scores()
     expected = 100 * json.load(open(os.path.join(run, "metrics.json")))["report"]["contourF"]["presentClasses"]
@@ -139,7 +146,7 @@ def edge_offsets(run, images):
             distance = signed_rings(region, CLIP)
             distance = np.where(distance < 0, distance + 1, distance)
             offsets.append(np.clip(distance[boundary(prediction == c) & (hq != 255)], -CLIP, CLIP))
-            tolerances.append(np.full(offsets[-1].size, math.ceil(0.008 * math.hypot(*hq.shape))))
+            tolerances.append(np.full(offsets[-1].size, tolerance(hq.shape)))
     offsets, tolerances = np.concatenate(offsets), np.concatenate(tolerances)
     inside, within = (offsets < -tolerances).mean(), (np.abs(offsets) <= tolerances).mean()
     return (f"edge pixels on the precise images {offsets.size}: within the tolerance of the true contour {100 * within:.1f} %, "
@@ -187,6 +194,7 @@ def main():
     for name, run in runs:
         print(f"{name}: {unmatched_edges(data, run, lookup)}")
         print(f"{name}: {edge_offsets(run, images)}")
+
 
 if __name__ == "__main__":
     main()
