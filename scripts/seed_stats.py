@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Mean ± std over seeds of a baseline and its "++" variant, and the per-seed differences, from `hfpl infer` metrics.json files.
 
-    python3 scripts/seed_stats.py 'runs/cam-s{}/out' 'runs/campp-s{}/out' 0,1,2 [--at 0.15 | --at baseline]
+    python3 scripts/seed_stats.py 'runs/cam-s{}/out' 'runs/campp-s{}/out' 0,1,2 [--at 0.15 | --at baseline | --at best]
 
 Each pattern names a folder holding metrics.json, with {} standing for the seed. Printed per metric: the baseline's and the
 variant's mean ± sample std, the mean ± sample std of the per-seed difference (variant − baseline), the paired t statistic
@@ -12,7 +12,9 @@ against masks_hq/ (all classes / present classes; "not scored" for data without 
 --at T, every run at the common threshold T instead: the mIoU from the run's sweep (`curve`), the contour F from its
 `contourCurve` (`hfpl infer --contour-thresholds ...,T,...`) or, when T is the run's own threshold, its contour F. With
 --at baseline, the baseline at its own threshold and, seed by seed, the variant at the baseline's threshold: the "same thr."
-row of `hfpl demo`. Standard library only (any Python 3.8+).
+row of `hfpl demo`. With --at best, each contour F at the run's own best threshold for that measure (the boundary-detection
+field's ODS, "optimal dataset scale": the best over the run's `contourCurve` and its own threshold), mIoU at its best
+threshold as always; infer with a dense --contour-thresholds grid for it. Standard library only (any Python 3.8+).
 """
 import json
 import math
@@ -39,6 +41,21 @@ def at_threshold(report, threshold, folder):
     return {'meanIoU': miou[0], 'contourF': contour[0]['contourF'], 'preciseContourF': contour[0]['preciseContourF']}
 
 
+def at_best(report, folder):
+    """Each contour measure at the threshold that maximises it (the best over `contourCurve` and the run's own threshold), mIoU
+    at its own best; with the thresholds chosen, one per contour measure."""
+    points = report.get('contourCurve', []) + [report]
+    if len(points) < 2:
+        sys.exit(f'{folder}/metrics.json: no contourCurve (infer with --contour-thresholds and a dense grid, e.g. 0.02,0.03,...,0.40)')
+    values, chosen = [METRICS[0][1](report)], []
+    for _, read in METRICS[1:]:
+        scored = [(read(p), p['threshold']) for p in points if read(p) is not None]
+        value, threshold = max(scored) if scored else (None, None)
+        values.append(value)
+        chosen.append(threshold)
+    return values, chosen
+
+
 def report_of(folder):
     with open(f'{folder}/metrics.json') as file:
         return json.load(file)['report']
@@ -46,6 +63,10 @@ def report_of(folder):
 
 def scores(folder, threshold=None):
     report = report_of(folder)
+    if threshold == 'best':
+        values, chosen = at_best(report, folder)
+        print(f'  {folder}: ' + ', '.join('-' if t is None else f'{t:.2f}' for t in chosen))
+        return [None if v is None else 100 * v for v in values]
     if threshold is not None:
         report = at_threshold(report, threshold, folder)
     values = [read(report) for _, read in METRICS]
@@ -71,11 +92,14 @@ def main():
         sys.exit(f'seeds: expected comma-separated integers, got {sys.argv[3]}')
     threshold = None
     at_baseline = len(sys.argv) == 6 and sys.argv[5] == 'baseline'
-    if len(sys.argv) == 6 and not at_baseline:
+    if len(sys.argv) == 6 and sys.argv[5] == 'best':
+        threshold = 'best'
+        print('each contour F at its own best threshold (masks/ present, masks_hq all, masks_hq present):')
+    elif len(sys.argv) == 6 and not at_baseline:
         try:
             threshold = float(sys.argv[5])
         except ValueError:
-            sys.exit(f'--at: expected a background threshold or "baseline", got {sys.argv[5]}')
+            sys.exit(f'--at: expected a background threshold, "baseline" or "best", got {sys.argv[5]}')
     baseline = [scores(base.format(s), threshold) for s in seeds]
     if at_baseline:
         cuts = [report_of(base.format(s))['threshold'] for s in seeds]
@@ -83,7 +107,7 @@ def main():
         print(f'seeds {",".join(map(str, seeds))}, the variant at the baseline\'s threshold ({", ".join(f"{t:.2f}" for t in cuts)})')
     else:
         variant = [scores(plus.format(s), threshold) for s in seeds]
-        print(f'seeds {",".join(map(str, seeds))}' + ('' if threshold is None else f', every run at threshold {threshold}'))
+        print(f'seeds {",".join(map(str, seeds))}' + ('' if threshold in (None, 'best') else f', every run at threshold {threshold}'))
     for i, (name, _) in enumerate(METRICS):
         b = [row[i] for row in baseline]
         p = [row[i] for row in variant]

@@ -85,11 +85,13 @@ public static class Comparison
             spec.Save(checkpoint, Machine.Current());
             var clock = Stopwatch.StartNew();
             var writeOutputs = seed == settings.Seeds[0];
-            // The "++" variant is also scored at the threshold its baseline (trained just before, same seed) was cut at.
+            // Contour F at every threshold of the sweep: each contour measure at its own best threshold, and the "++" variant at the
+            // threshold its baseline (trained just before, same seed) was cut at.
             var baselineThreshold = addOn ? results.Last(r => r.Seed == seed && r.Spec.Baseline == baseline && !r.Spec.AddOn).Evaluation.Threshold : null;
             var evaluation = PseudoLabelEvaluation.Run(model, data, dataset.Info, settings.Scales,
                 writeOutputs ? new InferenceOutputs(folder, settings.Overlays) : null, log, longSide,
-                contourThresholds: baselineThreshold is { } common ? [common] : null);
+                contourThresholds: dataset.Info.HasBackground ? PseudoLabelEvaluation.SweepThresholds : null);
+            var atBaseline = baselineThreshold is { } common ? evaluation.ContourAt(common) : null;
             results.Add(new VariantResult(spec, seed, training, evaluation, clock.Elapsed));
             log?.WriteLine($"{spec.DisplayName} seed {seed}: mIoU {100 * evaluation.MeanIoU:F2}" +
                            (evaluation.BestThreshold is { } t ? $" at threshold {t:F2}" : "") +
@@ -98,8 +100,8 @@ public static class Comparison
                            $" | train {ProgressLine.Clock(training.Elapsed)}" +
                            (training.Clipping(options.MaxGradientNorm) is { } clipping ? $" ({clipping})" : "") +
                            $", infer {ProgressLine.Clock(clock.Elapsed)}" +
-                           (evaluation.ContourCurve is [var point] ? $" | at {baseline.ToUpperInvariant()}'s threshold {point.Threshold:F2}: contour F {point.ContourF}" +
-                                                                     (point.PreciseContourF is { } p ? $", precise masks {p}" : "") : ""));
+                           (atBaseline is { } point ? $" | at {baseline.ToUpperInvariant()}'s threshold {point.Threshold:F2}: contour F {point.ContourF}" +
+                                                      (point.PreciseContourF is { } p ? $", precise masks {p}" : "") : ""));
         }
         return results;
     }

@@ -1,5 +1,6 @@
 using Hfpl.Evaluation;
 using Hfpl.Samples.Data;
+using Hfpl.Samples.Inference;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -23,7 +24,9 @@ public static class ComparisonReport
     /// One row per variant plus one difference row per baseline ("++" minus plain): mIoU, contour F over all foreground
     /// classes and over the classes present in the ground truth, and the same two against precise masks where there are any.
     /// When every "++" run was also scored at its baseline's threshold (<see cref="AtThresholdOf"/>), a second difference row,
-    /// "same thr.", compares the two cut at one threshold, and a note under the table says so.
+    /// "same thr.", compares the two cut at one threshold; when every run was scored at every threshold of the sweep
+    /// (<see cref="AtBestContour"/>), a third, "best thr.", compares each contour F at each run's best threshold. A note under the
+    /// table explains each extra row.
     /// </summary>
     public static string Table(IReadOnlyList<VariantResult> results)
     {
@@ -60,7 +63,7 @@ public static class ComparisonReport
             text.AppendLine(Row(group.Key, metric => group.Select(metric).ToList()));
         // One difference row per baseline trained with and without the add-on, paired by seed: the difference of
         // means equals the mean of per-seed differences.
-        var sameThreshold = false;
+        var (sameThreshold, bestThreshold) = (false, false);
         foreach (var plain in variants.Where(v => !v.First().Spec.AddOn))
         {
             if (variants.FirstOrDefault(v => v.Key == plain.Key + "++") is not { } plus) continue;
@@ -68,15 +71,32 @@ public static class ComparisonReport
             var label = variants.Count == 2 ? "difference" : plus.Key + " - " + plain.Key;
             text.AppendLine(Row(label, metric => a.Zip(b, (x, y) => metric(y) - metric(x)).ToList()));
             var shifted = a.Zip(b, AtThresholdOf).ToList();
-            if (shifted.Any(r => r is null)) continue;
-            text.AppendLine(Row("same thr.", metric => a.Zip(shifted, (x, y) => metric(y!) - metric(x)).ToList()));
-            sameThreshold = true;
+            if (shifted.All(r => r is not null))
+            {
+                text.AppendLine(Row("same thr.", metric => a.Zip(shifted, (x, y) => metric(y!) - metric(x)).ToList()));
+                sameThreshold = true;
+            }
+            var (bestA, bestB) = (a.Select(AtBestContour).ToList(), b.Select(AtBestContour).ToList());
+            if (bestA.Concat(bestB).Any(r => r is null)) continue;
+            text.AppendLine(Row("best thr.", metric => bestA.Zip(bestB, (x, y) => metric(y!) - metric(x!)).ToList()));
+            bestThreshold = true;
         }
         if (sameThreshold)
             text.AppendLine("same thr.: the difference with the \"++\" pseudo-labels cut at their baseline's best background threshold " +
                             "(same seed) instead of their own, so that both variants' contours are drawn at one threshold.");
+        if (bestThreshold)
+            text.AppendLine("best thr.: the difference with every contour F of every run at the background threshold that maximises it (as " +
+                            "mIoU is at its own best; boundary detection's ODS F), so that no variant's contours are cut where another measure peaks.");
         return text.ToString();
     }
+
+    /// <summary>
+    /// <paramref name="run"/> with each contour F at the background threshold that maximises it (<see cref="ContourOptimum.Of"/>), its
+    /// mIoU at its own best as before. Null when the run was not scored at every threshold of the sweep.
+    /// </summary>
+    internal static VariantResult? AtBestContour(VariantResult run) => ContourOptimum.Of(run.Evaluation) is { } best
+        ? run with { Evaluation = run.Evaluation with { ContourF = best.ContourF, PreciseContourF = best.PreciseContourF } }
+        : null;
 
     /// <summary>
     /// <paramref name="plus"/> as if its pseudo-labels were cut at <paramref name="plain"/>'s background threshold: its mIoU
@@ -90,8 +110,7 @@ public static class ComparisonReport
         static bool Same(double a, double b) => Math.Abs(a - b) < 1e-9;
         if (plain.Evaluation.Threshold is not { } t) return null;
         // A run cut at t itself has its own contour F there (its mIoU is its sweep's best even when --threshold cut it elsewhere).
-        var own = plus.Evaluation.Threshold is { } cut && Same(cut, t) ? new Inference.ContourPoint(t, plus.Evaluation.ContourF, plus.Evaluation.PreciseContourF) : null;
-        var point = plus.Evaluation.ContourCurve.FirstOrDefault(p => Same(p.Threshold, t)) ?? own;
+        var point = plus.Evaluation.ContourAt(t);
         var miou = plus.Evaluation.Curve.Where(p => Same(p.Threshold, t)).Select(p => (double?)p.MeanIoU).FirstOrDefault();
         if (point is null || miou is null) return null;
         return plus with
@@ -136,7 +155,7 @@ public static class ComparisonReport
         trainingPerBaseline = settings.TrainingPerBaseline.Count > 0 ? settings.TrainingPerBaseline : null,
         addOnPerBaseline = settings.AddOnPerBaseline.Count > 0 ? settings.AddOnPerBaseline : null,
         seeds = settings.Seeds,
-        scales = settings.Scales ?? Inference.CamInference.DefaultScales,
+        scales = settings.Scales ?? CamInference.DefaultScales,
         device = settings.Device?.ToString() ?? "cpu",
         pretraining = settings.Pretraining is { } p ? new { images = p.Data.Count, steps = p.Options.Steps, seed = p.Options.Seed } : null,
     };

@@ -63,6 +63,7 @@ public static class MetricsJson
         preciseImages = report.PreciseImages,
         curve = report.Curve.Where(p => double.IsFinite(p.Threshold)).Select(p => new { threshold = p.Threshold, meanIoU = p.MeanIoU }),
         contourCurve = report.ContourCurve.Select(p => new { threshold = p.Threshold, contourF = p.ContourF, preciseContourF = p.PreciseContourF }),
+        bestContourF = ContourOptimum.Of(report),
     };
 
     /// <summary>NaN and infinities are written as <c>null</c>.</summary>

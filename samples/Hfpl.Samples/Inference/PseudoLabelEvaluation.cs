@@ -21,6 +21,12 @@ public sealed record PseudoLabelReport(double MeanIoU, double? BestThreshold, do
 {
     /// <summary>Contour F of the pseudo-labels decoded at each extra threshold asked for (empty when none was).</summary>
     public IReadOnlyList<ContourPoint> ContourCurve { get; init; } = [];
+
+    /// <summary>Contour F of the pseudo-labels decoded at <paramref name="threshold"/>: the run's own when it was cut there, else the
+    /// <see cref="ContourCurve"/> point, else null (thresholds within 1e-9 are one).</summary>
+    public ContourPoint? ContourAt(double threshold) =>
+        Threshold is { } cut && Math.Abs(cut - threshold) < 1e-9 ? new ContourPoint(cut, ContourF, PreciseContourF)
+            : ContourCurve.FirstOrDefault(p => Math.Abs(p.Threshold - threshold) < 1e-9);
 }
 
 /// <summary>Contour F of the pseudo-labels decoded at one background threshold.</summary>
@@ -63,6 +69,10 @@ public static class PseudoLabelEvaluation
 {
     /// <summary>The background threshold used when nothing can be swept (no image has a mask): 0.25, as SEAM's reference.</summary>
     public const double DefaultThreshold = 0.25;
+
+    /// <summary>The thresholds of the mIoU sweep, 0.00..0.59 in steps of 0.01 (docs/method.md section 4): pass them as
+    /// <c>contourThresholds</c> to score contour F at each (<see cref="PseudoLabelReport.BestContour"/>).</summary>
+    public static IReadOnlyList<double> SweepThresholds { get; } = new BackgroundThresholdSweep(1).Thresholds;
 
     /// <summary>Evaluates <paramref name="model"/> on <paramref name="data"/>.</summary>
     /// <param name="model">A trained baseline.</param>

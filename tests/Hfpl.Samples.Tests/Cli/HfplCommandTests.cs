@@ -231,6 +231,24 @@ public sealed class HfplCommandTests : IDisposable
                 points[1].GetProperty("contourF").GetProperty("presentClasses").GetDouble());
             Assert.Empty(atThreshold.RootElement.GetProperty("report").GetProperty("contourCurve").EnumerateArray());
         }
+        // --contour-sweep scores every threshold of the mIoU sweep (with the extra ones, in order) and reports each contour measure at its best.
+        var sweep = Run(HfplDll, "infer", "--data", data, "--checkpoint", checkpoint, "--out", Path.Combine(root, "sweep"), "--scales", "1",
+            "--no-cams", "--overlays", "0", "--contour-sweep", "--contour-thresholds", "0.3,0.615");
+        Assert.True(sweep.Code == 0, sweep.Error);
+        Assert.Matches(@"; at each one's best threshold: contour F \d+\.\d\d / \d+\.\d\d \(0\.\d\d / 0\.\d\d\); wrote", sweep.Out);
+        using (var swept = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "sweep", "metrics.json"))))
+        {
+            var report = swept.RootElement.GetProperty("report");
+            var points = report.GetProperty("contourCurve").EnumerateArray().ToArray();
+            Assert.Equal(Hfpl.Samples.Inference.PseudoLabelEvaluation.SweepThresholds.Append(0.615), points.Select(p => p.GetProperty("threshold").GetDouble()));
+            var present = points.Select(p => p.GetProperty("contourF").GetProperty("presentClasses").GetDouble()).Take(60).ToArray();
+            var best = report.GetProperty("bestContourF");
+            Assert.Equal(Math.Max(present.Max(), report.GetProperty("contourF").GetProperty("presentClasses").GetDouble()),
+                best.GetProperty("contourF").GetProperty("presentClasses").GetDouble());
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, best.GetProperty("preciseContourF").ValueKind);
+        }
+        using (var withCurve = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "curve", "metrics.json"))))
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, withCurve.RootElement.GetProperty("report").GetProperty("bestContourF").ValueKind);
         var badCurve = Run(HfplDll, "infer", "--data", data, "--checkpoint", checkpoint, "--out", Path.Combine(root, "x"), "--contour-thresholds", "0.1,1.5");
         Assert.Equal(2, badCurve.Code);
         Assert.Contains("--contour-thresholds must be a comma-separated list of numbers in 0..1, got '0.1,1.5'", badCurve.Error);
@@ -238,6 +256,10 @@ public sealed class HfplCommandTests : IDisposable
             "--background-classes", "none");
         Assert.Equal(2, noBackground.Code);
         Assert.Contains("infer: --contour-thresholds needs data with a background class", noBackground.Error);
+        var noBackgroundSweep = Run(HfplDll, "infer", "--data", data, "--checkpoint", checkpoint, "--out", Path.Combine(root, "x"), "--contour-sweep",
+            "--background-classes", "none");
+        Assert.Equal(2, noBackgroundSweep.Code);
+        Assert.Contains("infer: --contour-sweep needs data with a background class", noBackgroundSweep.Error);
 
         // Without --scales: the four default scales (an absent option must not read as "no scale").
         var defaults = Run(HfplDll, "infer", "--data", data, "--checkpoint", checkpoint, "--out", Path.Combine(root, "defaults"), "--no-cams");

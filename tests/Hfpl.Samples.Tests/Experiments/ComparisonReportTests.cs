@@ -140,6 +140,41 @@ public sealed class ComparisonReportTests : IDisposable
             ComparisonReport.Table(partial).Split('\n').Single(l => l.StartsWith("same thr.  |")));
     }
 
+    /// <summary>CAM and CAM++ of seeds 0 and 1, each cut at 0.1 and scored for contour F at every threshold of its sweep (0, 0.1, 0.2).</summary>
+    static List<VariantResult> ScoredOverTheSweep()
+    {
+        static ContourPoint Point(double t, double all, double present, double preciseAll, double precisePresent) =>
+            new(t, new ContourScores(all, present), new ContourScores(preciseAll, precisePresent));
+        var results = new List<VariantResult>();
+        foreach (var seed in new[] { 0, 1 })
+        {
+            // Own cut (Result): contour F (c, c / 2), precise (c + 0.1, c / 3).
+            var plain = Result("cam", false, seed, 0.50, 0.30, [0.4, 0.5, 0.3]);
+            results.Add(plain with { Evaluation = plain.Evaluation with { ContourCurve =
+                [Point(0.0, 0.20, 0.10, 0.30, 0.05), Point(0.1, 0.30, 0.15, 0.40, 0.10), Point(0.2, 0.35, 0.12, 0.38, 0.20)] } });
+            var plus = Result("cam", true, seed, 0.60, 0.40, [0.5, 0.6, 0.4]);
+            results.Add(plus with { Evaluation = plus.Evaluation with { ContourCurve =
+                [Point(0.0, 0.45 + 0.01 * seed, 0.10, 0.30, 0.05), Point(0.1, 0.40, 0.20, 0.50, 0.40 / 3), Point(0.2, 0.30, 0.30, 0.48, 0.25)] } });
+        }
+        return results;
+    }
+
+    [Fact]
+    public void The_best_threshold_row_takes_every_contour_measure_of_every_run_at_its_own_best()
+    {
+        var results = ScoredOverTheSweep();
+        var lines = ComparisonReport.Table(results).Split('\n');
+        // Best: CAM 35 (0.2), 15 (0.1), 40 (0.1), 20 (0.2); CAM++ 45 and 46 (0.0), 30 (0.2), 50 (0.1), 25 (0.2). mIoU as in "difference".
+        Assert.Equal("best thr.  |  10.00 ± 0.00 |  10.50 ± 0.71 |  15.00 ± 0.00 |  10.00 ± 0.00 |        5.00 ± 0.00",
+            lines.Single(l => l.StartsWith("best thr.  |")));
+        Assert.Contains(lines, l => l.StartsWith("best thr.: the difference with every contour F of every run at the background threshold"));
+        Assert.Equal(ComparisonReport.Table(results), ComparisonReport.Table(ComparisonFile.Read(Write(folder, "best", results)).Runs));
+
+        // One run not scored at 0.2: no row and no note.
+        results[2] = results[2] with { Evaluation = results[2].Evaluation with { ContourCurve = results[2].Evaluation.ContourCurve.Take(2).ToList() } };
+        Assert.DoesNotContain("best thr.", ComparisonReport.Table(results));
+    }
+
     [Fact]
     public void Curves_over_different_thresholds_are_refused()
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Hfpl.Samples.Data;
 using Hfpl.Samples.Experiments;
+using Hfpl.Samples.Inference;
 using Hfpl.Samples.Training;
 
 namespace Hfpl.Samples.Tests.Experiments;
@@ -71,13 +72,19 @@ public sealed class EndToEndTests : IDisposable
         Assert.True(ComparisonReport.WriteCurvePlot(Path.Combine(folder, "curve.png"), results, "test"));
         Assert.True(new FileInfo(Path.Combine(folder, "curve.png")).Length > 1000);
         Assert.Contains("difference", ComparisonReport.Table(results));
-        // CAM++ is also scored at CAM's threshold (same seed), which gives the table its same-threshold row.
-        Assert.Empty(results[0].Evaluation.ContourCurve);
-        var point = Assert.Single(results[1].Evaluation.ContourCurve);
-        Assert.Equal(results[0].Evaluation.Threshold, point.Threshold);
-        Assert.Contains("same thr.", ComparisonReport.Table(results));
-        Assert.Equal(0, report.GetProperty("contourCurve").GetArrayLength());
-        Assert.Equal(1, root.GetProperty("runs")[1].GetProperty("report").GetProperty("contourCurve").GetArrayLength());
+        // Every run is scored for contour F at every threshold of the sweep: CAM++ at CAM's threshold (same seed) gives the
+        // table its same-threshold row, each measure's best its best-threshold row.
+        Assert.All(results, r => Assert.Equal(PseudoLabelEvaluation.SweepThresholds, r.Evaluation.ContourCurve.Select(p => p.Threshold)));
+        Assert.Contains(results[1].Evaluation.ContourCurve, p => p.Threshold == results[0].Evaluation.Threshold);
+        var table = ComparisonReport.Table(results);
+        Assert.Contains("same thr.", table);
+        Assert.Contains("best thr.", table);
+        Assert.Equal(60, report.GetProperty("contourCurve").GetArrayLength());
+        Assert.Equal(60, root.GetProperty("runs")[1].GetProperty("report").GetProperty("contourCurve").GetArrayLength());
+        // Its own cut is on the curve, so no contour measure's best is below its value there.
+        var best = ContourOptimum.Of(results[0].Evaluation)!;
+        Assert.True(best.ContourF.PresentClasses >= results[0].Evaluation.ContourF.PresentClasses);
+        Assert.Equal(best.ContourF.PresentClasses, report.GetProperty("bestContourF").GetProperty("contourF").GetProperty("presentClasses").GetDouble());
     }
 
     [Fact]
