@@ -28,7 +28,7 @@ public static class InferCommand
             "each of these background thresholds (metrics.json 'contourCurve'), e.g. 0.1,0.15,0.2: to compare two models' contours at a common " +
             "threshold, since each one's mIoU-best threshold also moves its contours");
         var contourSweep = OptionFactory.Flag("--contour-sweep", "also score contour F at every threshold of the mIoU sweep (0.00..0.59) and report " +
-            "each contour measure at its own best threshold (metrics.json 'bestContourF'), as mIoU is reported at its best; about 0.5 s more per MSRC-sized image on 2 cores");
+            "each contour measure at its own best threshold (metrics.json 'bestContourF'), as mIoU is reported at its best; about an eighth more inference time on MSRC-sized images");
         var shard = OptionFactory.Text("--shard", "i/n: process only shard i of n (the images at positions i, i+n, i+2n, ... of the dataset's order); " +
                                                   "the n shards hold every image once, and their output folders merge by copying");
         var noCams = OptionFactory.Flag("--no-cams", "do not write cams/*.npy");

@@ -5,14 +5,16 @@ namespace Hfpl.Samples.Inference;
 /// <param name="Thresholds">The thresholds those two were reached at.</param>
 /// <param name="PreciseContourF">The same against the precise masks, or null when no image has one.</param>
 /// <param name="PreciseThresholds">Their thresholds, or null.</param>
-public sealed record ContourOptimum(ContourScores ContourF, ContourThresholds Thresholds, ContourScores? PreciseContourF, ContourThresholds? PreciseThresholds)
+public sealed record ContourOptimum(
+    ContourScores ContourF, ContourThresholds Thresholds, ContourScores? PreciseContourF, ContourThresholds? PreciseThresholds)
 {
     /// <summary>
     /// Each contour measure at the background threshold that maximises it: the boundary-detection field's "optimal dataset scale"
     /// (ODS) F, the contour counterpart of <see cref="PseudoLabelReport.MeanIoU"/> at its best threshold. The maximum runs over
-    /// <see cref="PseudoLabelReport.ContourCurve"/> and the threshold the pseudo-labels were cut at (ties go to the lower threshold). Null unless the
-    /// contour curve holds every threshold of the mIoU sweep (<see cref="PseudoLabelEvaluation.SweepThresholds"/>), so that a
-    /// best over a few chosen thresholds is never passed off as the best.
+    /// <see cref="PseudoLabelReport.ContourCurve"/> and the threshold the pseudo-labels were cut at (ties go to the lower
+    /// threshold). Null unless contour F was scored at every threshold of the report's mIoU sweep (the default sweep is
+    /// <see cref="PseudoLabelEvaluation.SweepThresholds"/>), so that a best over a few chosen thresholds is never passed off as
+    /// the best.
     /// </summary>
     public static ContourOptimum? Of(PseudoLabelReport report)
     {
@@ -21,7 +23,8 @@ public sealed record ContourOptimum(ContourScores ContourF, ContourThresholds Th
         (double Value, double Threshold) Best(Func<ContourPoint, double> measure) =>
             points.Select(p => (Value: measure(p), p.Threshold)).Aggregate((best, p) => p.Value > best.Value ? p : best);
         var (all, present) = (Best(p => p.ContourF.AllClasses), Best(p => p.ContourF.PresentClasses));
-        var optimum = new ContourOptimum(new ContourScores(all.Value, present.Value), new ContourThresholds(all.Threshold, present.Threshold), null, null);
+        var optimum = new ContourOptimum(
+            new ContourScores(all.Value, present.Value), new ContourThresholds(all.Threshold, present.Threshold), null, null);
         if (report.PreciseContourF is null) return optimum;
         var (preciseAll, precisePresent) = (Best(p => p.PreciseContourF!.AllClasses), Best(p => p.PreciseContourF!.PresentClasses));
         return optimum with

@@ -110,8 +110,12 @@ public static class PseudoLabelEvaluation
         {
             var prediction = Decode(cams, sample, info, t);
             contour.Add(prediction, sample);
-            if (sample.HasMask || sample.PreciseMask is not null)
-                foreach (var (at, scoring) in extra) scoring.Add(at == t ? prediction : Decode(cams, sample, info, at), sample);
+            if (extra.Length > 0 && (sample.HasMask || sample.PreciseMask is not null))
+            {
+                // One pass over the CAMs for every extra threshold (extra thresholds need a background class).
+                var decoder = new ThresholdDecoder(cams, sample);
+                foreach (var (at, scoring) in extra) scoring.Add(at == t ? prediction : decoder.At(at), sample);
+            }
             if (outputs?.Folder is not { } folder) return;
             PngWriter.WriteIndexed(Path.Combine(folder, "pseudo_labels", sample.Id + ".png"), prediction, palette);
             if (index < outputs.Overlays) WriteOverlay(Path.Combine(folder, "overlays", sample.Id + ".png"), sample, cams, prediction, info, palette);
