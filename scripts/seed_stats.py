@@ -14,7 +14,7 @@ against masks_hq/ (all classes / present classes; "not scored" for data without 
 --at baseline, the baseline at its own threshold and, seed by seed, the variant at the baseline's threshold: the "same thr."
 row of `hfpl demo`. With --at best, each contour F at the run's own best threshold for that measure (the boundary-detection
 field's ODS, "optimal dataset scale": the best over the run's `contourCurve` and its own threshold), mIoU at its best
-threshold as always; infer with a dense --contour-thresholds grid for it. Standard library only (any Python 3.8+).
+threshold as always; it needs runs inferred with `hfpl infer --contour-sweep`. Standard library only (any Python 3.8+).
 """
 import json
 import math
@@ -42,23 +42,27 @@ def at_threshold(report, threshold, folder):
 
 
 def at_best(report, folder):
-    """Each contour measure at the threshold that maximises it (the best over `contourCurve` and the run's own threshold), mIoU
-    at its own best; with the thresholds chosen, one per contour measure."""
-    points = report.get('contourCurve', []) + [report]
-    if len(points) < 2:
-        sys.exit(f'{folder}/metrics.json: no contourCurve (infer with --contour-thresholds and a dense grid, e.g. 0.02,0.03,...,0.40)')
+    """Each contour measure at the threshold that maximises it (the best over `contourCurve` and the run's own threshold; a tie
+    goes to the lower threshold), mIoU at its own best; with the thresholds chosen, one per contour measure. As `hfpl infer`'s
+    bestContourF: only for a run scored at every threshold of its mIoU sweep."""
+    points = sorted(report.get('contourCurve', []) + [report], key=lambda p: p['threshold'])
+    if any(all(abs(p['threshold'] - c['threshold']) > 1e-9 for p in points) for c in report['curve']):
+        sys.exit(f'{folder}/metrics.json: contour F was not scored at every threshold of the sweep (infer with --contour-sweep)')
     values, chosen = [METRICS[0][1](report)], []
     for _, read in METRICS[1:]:
         scored = [(read(p), p['threshold']) for p in points if read(p) is not None]
-        value, threshold = max(scored) if scored else (None, None)
+        value, threshold = max(scored, key=lambda s: s[0]) if scored else (None, None)
         values.append(value)
         chosen.append(threshold)
     return values, chosen
 
 
 def report_of(folder):
-    with open(f'{folder}/metrics.json') as file:
-        return json.load(file)['report']
+    try:
+        with open(f'{folder}/metrics.json') as file:
+            return json.load(file)['report']
+    except (OSError, ValueError, KeyError) as error:
+        sys.exit(f'{folder}/metrics.json: cannot read a report ({error.__class__.__name__}: {error})')
 
 
 def scores(folder, threshold=None):

@@ -71,7 +71,7 @@ public static class PseudoLabelEvaluation
     public const double DefaultThreshold = 0.25;
 
     /// <summary>The thresholds of the mIoU sweep, 0.00..0.59 in steps of 0.01 (docs/method.md section 4): pass them as
-    /// <c>contourThresholds</c> to score contour F at each (<see cref="PseudoLabelReport.BestContour"/>).</summary>
+    /// <c>contourThresholds</c> to score contour F at each (<see cref="ContourOptimum.Of"/>).</summary>
     public static IReadOnlyList<double> SweepThresholds { get; } = new BackgroundThresholdSweep(1).Thresholds;
 
     /// <summary>Evaluates <paramref name="model"/> on <paramref name="data"/>.</summary>
