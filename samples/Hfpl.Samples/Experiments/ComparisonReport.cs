@@ -107,11 +107,10 @@ public static class ComparisonReport
     /// </summary>
     internal static VariantResult? AtThresholdOf(VariantResult plain, VariantResult plus)
     {
-        static bool Same(double a, double b) => Math.Abs(a - b) < 1e-9;
         if (plain.Evaluation.Threshold is not { } t) return null;
         // A run cut at t itself has its own contour F there (its mIoU is its sweep's best even when --threshold cut it elsewhere).
         var point = plus.Evaluation.ContourAt(t);
-        var miou = plus.Evaluation.Curve.Where(p => Same(p.Threshold, t)).Select(p => (double?)p.MeanIoU).FirstOrDefault();
+        var miou = plus.Evaluation.Curve.Where(p => PseudoLabelReport.SameThreshold(p.Threshold, t)).Select(p => (double?)p.MeanIoU).FirstOrDefault();
         if (point is null || miou is null) return null;
         return plus with
         {

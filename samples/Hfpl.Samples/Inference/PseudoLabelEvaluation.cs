@@ -23,10 +23,14 @@ public sealed record PseudoLabelReport(double MeanIoU, double? BestThreshold, do
     public IReadOnlyList<ContourPoint> ContourCurve { get; init; } = [];
 
     /// <summary>Contour F of the pseudo-labels decoded at <paramref name="threshold"/>: the run's own when it was cut there, else the
-    /// <see cref="ContourCurve"/> point, else null (thresholds within 1e-9 are one).</summary>
+    /// <see cref="ContourCurve"/> point, else null.</summary>
     public ContourPoint? ContourAt(double threshold) =>
-        Threshold is { } cut && Math.Abs(cut - threshold) < 1e-9 ? new ContourPoint(cut, ContourF, PreciseContourF)
-            : ContourCurve.FirstOrDefault(p => Math.Abs(p.Threshold - threshold) < 1e-9);
+        Threshold is { } cut && SameThreshold(cut, threshold) ? new ContourPoint(cut, ContourF, PreciseContourF)
+            : ContourCurve.FirstOrDefault(p => SameThreshold(p.Threshold, threshold));
+
+    /// <summary>Whether two background thresholds are one: within 1e-9, since a threshold read back from JSON or typed on the
+    /// command line may differ from the sweep's in the last bits.</summary>
+    internal static bool SameThreshold(double a, double b) => Math.Abs(a - b) < 1e-9;
 }
 
 /// <summary>Contour F of the pseudo-labels decoded at one background threshold.</summary>
